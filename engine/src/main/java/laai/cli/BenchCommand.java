@@ -1,0 +1,8 @@
+package laai.cli;
+
+import picocli.CommandLine.Command;
+
+/** Benchmarks; each prints ratios measured within one run. */
+@Command(name = "bench", description = "Benchmarks (load, ...).", subcommands = {BenchLoadCommand.class})
+final class BenchCommand {
+}

@@ -1,0 +1,43 @@
+package laai.cli;
+
+import laai.model.Llama;
+import laai.model.ModelConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "info", description = "Architecture, sizes, dtype and device of a checkpoint.")
+final class InfoCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions options;
+
+    @Override
+    public Integer call() {
+        try (Llama model = options.load()) {
+            ModelConfig c = model.config();
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("architecture", c.family().name().toLowerCase(java.util.Locale.ROOT));
+            info.put("model_type", c.modelType());
+            info.put("layers", c.numLayers());
+            info.put("heads", c.numHeads());
+            info.put("kv_heads", c.numKvHeads());
+            info.put("head_size", c.headDim());
+            info.put("hidden_size", c.hiddenSize());
+            info.put("intermediate_size", c.intermediateSize());
+            info.put("vocab_size", c.vocabSize());
+            info.put("tied_embeddings", c.tieWordEmbeddings());
+            info.put("checkpoint_dtype", c.torchDtype());
+            info.put("dtype", model.dtype().toString().toLowerCase(java.util.Locale.ROOT));
+            info.put("device", model.device().toString());
+            if (options.json) {
+                Json.print(info);
+            } else {
+                info.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+package laai.cli;
+
+import ai.djl.ndarray.types.DataType;
+import laai.model.Llama;
+import laai.runtime.Djl;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Options shared by every command that loads a model. */
+final class ModelOptions {
+    @Option(names = "--model", required = true, description = "Hugging Face model folder (config.json, *.safetensors, tokenizer.json).")
+    Path model;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when DJL finds a GPU), cpu, cuda, cuda:N. Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--dtype", defaultValue = "f32", description = "f32, or f16 (GPU). Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    DataType dataType() {
+        return switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
+            case "f32", "float32" -> DataType.FLOAT32;
+            case "f16", "float16", "half" -> DataType.FLOAT16;
+            default -> throw new IllegalArgumentException("unknown --dtype " + dtype + " (f32 or f16)");
+        };
+    }
+
+    Llama load() {
+        return Llama.load(model, Djl.device(device), dataType());
+    }
+}

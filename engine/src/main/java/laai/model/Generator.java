@@ -1,0 +1,109 @@
+package laai.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * Greedy decoding of a batch of prompts with the key-value cache: one forward pass over the
+ * prompts, then one position per step. Sequences of different lengths share each step; the
+ * cache's empty slots keep them apart.
+ */
+public final class Generator {
+    private final Llama model;
+
+    public Generator(Llama model) {
+        this.model = model;
+    }
+
+    /**
+     * Generates up to {@code maxNewTokens} per prompt, stopping a sequence at the first token for
+     * which {@code stop} holds (that token is included). {@code hook} (may be null) sees every
+     * forward pass; its chunks carry absolute positions, so it can act at the last prompt token
+     * only or at generated positions too.
+     */
+    public long[][] greedy(long[][] prompts, int maxNewTokens, IntPredicate stop, SiteHook hook) {
+        int batch = prompts.length;
+        int[] length = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            if (prompts[b].length == 0) throw new IllegalArgumentException("prompt " + b + " is empty");
+            length[b] = prompts[b].length;
+        }
+        List<List<Long>> generated = new ArrayList<>();
+        for (int b = 0; b < batch; b++) generated.add(new ArrayList<>());
+        boolean[] done = new boolean[batch];
+        if (maxNewTokens <= 0) return toArrays(generated);
+
+        KvCache cache;
+        long[] next;
+        try (NDScope ignored = new NDScope()) {
+            int[][] positions = Chunk.contiguous(new int[batch], length);
+            Step s = step(padded(prompts, positions[0].length), positions, null, hook);
+            next = s.next();
+            cache = s.cache().keep();
+        }
+        for (int t = 0; ; t++) {
+            boolean all = true;
+            for (int b = 0; b < batch; b++) {
+                if (done[b]) continue;
+                generated.get(b).add(next[b]);
+                if (stop.test((int) next[b]) || generated.get(b).size() >= maxNewTokens) done[b] = true;
+                all &= done[b];
+            }
+            if (all) break;
+            int[][] positions = new int[batch][1];
+            long[][] ids = new long[batch][1];
+            for (int b = 0; b < batch; b++) {
+                positions[b][0] = length[b] + t;
+                ids[b][0] = next[b];
+            }
+            try (NDScope ignored = new NDScope()) {
+                Step s = step(ids, positions, cache, hook);
+                next = s.next();
+                cache.close();
+                cache = s.cache().keep();
+            }
+        }
+        cache.close();
+        return toArrays(generated);
+    }
+
+    private record Step(long[] next, KvCache cache) {}
+
+    /** One forward pass: the greedy next token of each sequence (after its last real position). */
+    private Step step(long[][] ids, int[][] positions, KvCache past, SiteHook hook) {
+        NDManager m = model.manager();
+        int batch = ids.length, width = ids[0].length;
+        long[] flat = new long[batch * width];
+        for (int b = 0; b < batch; b++) System.arraycopy(ids[b], 0, flat, b * width, width);
+        Chunk chunk = model.chunk(positions, past);
+        NDArray x = model.embed(m.create(flat, new Shape(batch, width)));
+        Llama.Output out = model.forward(x, 0, chunk, past, hook);
+        long[] last = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            int i = width - 1;
+            while (positions[b][i] < 0) i--;
+            last[b] = (long) b * width + i;
+        }
+        NDArray hidden = out.hidden().reshape(batch * width, -1).get(m.create(last));
+        return new Step(model.logits(hidden).argMax(-1).toLongArray(), out.cache());
+    }
+
+    private static long[][] padded(long[][] prompts, int width) {
+        long[][] ids = new long[prompts.length][];
+        for (int b = 0; b < prompts.length; b++) ids[b] = Arrays.copyOf(prompts[b], width);
+        return ids;
+    }
+
+    private static long[][] toArrays(List<List<Long>> generated) {
+        long[][] out = new long[generated.size()][];
+        for (int b = 0; b < out.length; b++) out[b] = generated.get(b).stream().mapToLong(Long::longValue).toArray();
+        return out;
+    }
+}

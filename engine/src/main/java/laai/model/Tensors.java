@@ -1,0 +1,23 @@
+package laai.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/** Small tensor helpers that DJL lacks. */
+public final class Tensors {
+    private Tensors() {}
+
+    /**
+     * A dtype cast that autograd can see through. DJL's toType runs without gradient; a cumulative
+     * product over a new axis of size one is the identity and takes a dtype, with a gradient.
+     */
+    public static NDArray cast(NDArray x, DataType dtype) {
+        if (x.getDataType() == dtype) return x;
+        return x.expandDims(-1).cumProd(-1, dtype).squeeze(-1);
+    }
+
+    /** Half precision widened to float32 (softmax, norms and logits); other types unchanged. */
+    public static NDArray widen(NDArray x) {
+        return x.getDataType() == DataType.FLOAT16 ? cast(x, DataType.FLOAT32) : x;
+    }
+}
