@@ -87,6 +87,6 @@ public final class Objective {
             }
         }
         NDArray target = m.create(flat, new Shape(q.length, options.length)).toType(logp.getDataType(), false);
-        return logp.mul(target).sum().neg().add(constant).div(q.length);
+        return logp.mul(target).sum().neg().add((float) constant).div((float) q.length);
     }
 }

@@ -163,14 +163,25 @@ public final class Llama implements AutoCloseable {
         }
         KvCache present = new KvCache(layers.length, chunk.keyPositions());
         for (int l = from; l < to; l++) {
-            Layer w = layers[l];
-            NDArray heads = attention(l, w, rmsNorm(x, w.inputNorm()), chunk, past, present);
-            if (hook != null) heads = hook.apply(l, Site.HEADS, heads, chunk);
-            x = x.add(w.o().apply(heads));
-            x = x.add(mlp(w, rmsNorm(x, w.postAttentionNorm())));
-            if (hook != null) x = hook.apply(l, Site.RESIDUAL, x, chunk);
+            NDArray heads = attention(l, layers[l], rmsNorm(x, layers[l].inputNorm()), chunk, past, present);
+            x = finishLayer(l, x, heads, chunk, hook);
         }
         return new Output(x, present);
+    }
+
+    /**
+     * The rest of layer l once its attention has produced {@code heads} (the input of o_proj) for
+     * hidden states x that entered the layer: x + W_O·heads, then the MLP block, with the hook
+     * called at both sites. The intervention engine enters here with cached heads, because at
+     * layer ℓ nothing before Δ's addition can change.
+     */
+    public NDArray finishLayer(int l, NDArray x, NDArray heads, Chunk chunk, SiteHook hook) {
+        Layer w = layers[l];
+        if (hook != null) heads = hook.apply(l, Site.HEADS, heads, chunk);
+        x = x.add(w.o().apply(heads));
+        x = x.add(mlp(w, rmsNorm(x, w.postAttentionNorm())));
+        if (hook != null) x = hook.apply(l, Site.RESIDUAL, x, chunk);
+        return x;
     }
 
     /** Logits, [.., vocab] (FLOAT32, or FLOAT64 for a FLOAT64 model), of hidden states after the last layer. */

@@ -1,0 +1,169 @@
+package laai.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import laai.eval.PromptEncoder;
+import laai.intervention.Example;
+import laai.intervention.FastPath;
+import laai.intervention.LossPath;
+import laai.intervention.NaivePath;
+import laai.intervention.Objective;
+import laai.model.Llama;
+import laai.model.ModelConfig;
+import laai.model.Site;
+import laai.model.TextTokenizer;
+import laai.tasks.Pair;
+import laai.tasks.PromptTemplate;
+import laai.tasks.Split;
+import laai.tasks.Task;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Milliseconds per optimisation step (loss, backward into Δ) of the naive path (hooked full
+ * forward) and of the fast path (prefix-cached), on the same samples in one run; the fast path's
+ * achieved GFLOP/s against this machine's measured matrix-product peak; and resident memory over
+ * many fast steps.
+ */
+@Command(name = "intervene", description = "Naive vs fast optimisation step: ms/step, speed-up, GFLOP/s, memory.")
+final class BenchInterveneCommand implements Callable<Integer> {
+    @Mixin ModelOptions options;
+    @Option(names = "--task", defaultValue = "antonym", description = "Task name (datasets/) or file. Default: ${DEFAULT-VALUE}.") String task;
+    @Option(names = "--shots", defaultValue = "10", description = "Demonstrations per prompt (0 = zero-shot). Default: ${DEFAULT-VALUE}.") int shots;
+    @Option(names = "--layer", description = "Layer (default: L/8, the paper's 4 of 32).") Integer layer;
+    @Option(names = "--site", defaultValue = "heads") String site;
+    @Option(names = "--train", defaultValue = "10", description = "Samples per step. Default: ${DEFAULT-VALUE}.") int train;
+    @Option(names = "--steps", defaultValue = "30", description = "Timed steps per path. Default: ${DEFAULT-VALUE}.") int steps;
+    @Option(names = "--memory-steps", defaultValue = "2000", description = "Fast steps over which resident memory is tracked (0: skip). Default: ${DEFAULT-VALUE}.") int memorySteps;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+
+    @Override
+    public Integer call() {
+        Site where = Site.parse(site);
+        try (Llama model = options.load(); TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
+            ModelConfig c = model.config();
+            int l = layer != null ? layer : c.numLayers() / 8;
+            if (l < 0 || l >= c.numLayers()) throw new IllegalArgumentException("--layer " + l + " out of range 0.." + (c.numLayers() - 1));
+            Task t = Task.resolve(task, Datasets.dir());
+            Split split = Split.of(t, train + shots, 1, seed);
+            List<Pair> demos = split.train().subList(train, train + shots);
+            PromptEncoder encoder = new PromptEncoder(tokenizer, PromptTemplate.DEFAULT);
+            List<Example> examples = new ArrayList<>();
+            for (Pair p : split.train().subList(0, train)) examples.add(encoder.example(p, demos));
+            Objective objective = new Objective(examples);
+            int size = model.siteSize(where);
+            double promptTokens = examples.stream().mapToInt(e -> e.prompt().length).average().orElse(0);
+
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", options.model.getFileName().toString());
+            r.put("layer", l);
+            r.put("site", where.label());
+            r.put("shots", shots);
+            r.put("samples", train);
+            r.put("mean_prompt_tokens", promptTokens);
+            try (NaivePath naive = new NaivePath(model, objective, l, where);
+                 FastPath fast = new FastPath(model, objective, l, where)) {
+                time(naive, model.manager(), size, 10); // warm-up: JIT and allocator
+                time(fast, model.manager(), size, 10);
+                double naiveMs = time(naive, model.manager(), size, steps);
+                double fastMs = time(fast, model.manager(), size, steps);
+                r.put("naive_step_ms", naiveMs);
+                r.put("fast_step_ms", fastMs);
+                r.put("speedup", naiveMs / fastMs);
+                double flops = fastStepFlops(c, examples, l);
+                double peak = matmulPeakGflops(model.manager());
+                r.put("fast_gflops", flops / (fastMs * 1e6));
+                r.put("matmul_peak_gflops", peak);
+                r.put("fast_fraction_of_peak", flops / (fastMs * 1e6) / peak);
+                if (memorySteps > 0) {
+                    time(fast, model.manager(), size, 100);
+                    long before = rss();
+                    time(fast, model.manager(), size, memorySteps);
+                    long after = rss();
+                    r.put("memory_steps", memorySteps + 100);
+                    r.put("rss_after_100_steps_mb", before / 1e6);
+                    r.put("rss_after_all_steps_mb", after / 1e6);
+                }
+            }
+            if (options.json) {
+                Json.print(r);
+            } else {
+                r.forEach((k, v) -> System.out.printf("%-24s %s%n", k, v instanceof Double d ? String.format("%.3f", d) : v));
+            }
+        }
+        return 0;
+    }
+
+    /** Mean milliseconds of one step: loss, backward, gradient read back to Java (as the optimiser does). */
+    static double time(LossPath path, NDManager m, int size, int steps) {
+        float[] delta = new float[size];
+        for (int i = 0; i < size; i++) delta[i] = 0.01f * (i % 7 - 3);
+        Engine engine = Engine.getEngine("PyTorch");
+        long t0 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            try (NDScope ignored = new NDScope(); GradientCollector gc = engine.newGradientCollector()) {
+                NDArray d = m.create(delta);
+                d.setRequiresGradient(true);
+                NDArray loss = path.loss(d);
+                gc.backward(loss);
+                d.getGradient().toFloatArray();
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6 / steps;
+    }
+
+    /**
+     * FLOPs of one fast step: the forward over the changed positions from layer ℓ up plus the
+     * backward to the inputs (no weight gradients), counted as twice the forward's matrix products.
+     */
+    static double fastStepFlops(ModelConfig c, List<Example> examples, int layer) {
+        double forward = 0;
+        int width = examples.stream().mapToInt(Example::changedPositions).max().orElse(1);
+        for (Example e : examples) {
+            int keys = e.prompt().length - 1 + width;
+            double perPosition = 2.0 * c.hiddenSize() * (c.qDim() + 2 * c.kvDim()) + 2.0 * c.qDim() * c.hiddenSize()
+                    + 2.0 * 3 * c.hiddenSize() * c.intermediateSize() + 2.0 * 2 * c.qDim() * keys;
+            forward += width * (c.numLayers() - layer) * perPosition;
+            forward += e.answer().length * 2.0 * c.hiddenSize() * c.vocabSize();
+        }
+        return 2 * forward;
+    }
+
+    /** Achieved GFLOP/s of a large float32 matrix product on the model's device. */
+    static double matmulPeakGflops(NDManager m) {
+        int n = 1024;
+        try (NDScope ignored = new NDScope()) {
+            NDArray a = m.randomUniform(-1, 1, new Shape(n, n)), b = m.randomUniform(-1, 1, new Shape(n, n));
+            a.matMul(b).toFloatArray();
+            int reps = 10;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) a.matMul(b).getFloat(0, 0);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return 2.0 * n * n * n * reps / seconds / 1e9;
+        }
+    }
+
+    private static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,15 @@
+package laai.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the project's task files are: datasets/ of the repository (bin/laai sets laai.repo). */
+final class Datasets {
+    private Datasets() {}
+
+    static Path dir() {
+        String repo = System.getProperty("laai.repo");
+        Path dir = repo != null ? Path.of(repo, "datasets") : Path.of("datasets");
+        return Files.isDirectory(dir) ? dir : Path.of("datasets");
+    }
+}

@@ -1,0 +1,118 @@
+package laai.intervention;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import laai.checkpoint.DType;
+import laai.model.Fixtures;
+import laai.model.Llama;
+import laai.model.Site;
+import laai.runtime.Djl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fast path (prefix-cached, changed positions only) equals the naive full forward. */
+class PathsTest {
+    static { Djl.engine(); }
+
+    @TempDir
+    Path tmp;
+
+    static List<Example> answerExamples(int n, int vocab, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long[] prompt = new long[1 + r.nextInt(12)];   // includes one-token prompts: no prefix at all
+            long[] answer = new long[1 + r.nextInt(3)];
+            for (int j = 0; j < prompt.length; j++) prompt[j] = 3 + r.nextInt(vocab - 3);
+            for (int j = 0; j < answer.length; j++) answer[j] = 3 + r.nextInt(vocab - 3);
+            out.add(Example.answer(prompt, answer));
+        }
+        return out;
+    }
+
+    static List<Example> distributionExamples(int n, int vocab, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] options = {5, 6, 7, 8, 9};
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long[] prompt = new long[2 + r.nextInt(10)];
+            for (int j = 0; j < prompt.length; j++) prompt[j] = 3 + r.nextInt(vocab - 3);
+            float[] q = new float[5];
+            float sum = 0;
+            for (int k = 0; k < 5; k++) sum += q[k] = (float) r.nextDouble();
+            for (int k = 0; k < 5; k++) q[k] /= sum;
+            out.add(Example.distribution(prompt, options, q));
+        }
+        return out;
+    }
+
+    @Test
+    void fastAndNaivePathsGiveTheSameLossAndGradientOnARandomModel() {
+        Path dir = Fixtures.tinyLlama().set("num_hidden_layers", 3).write(tmp.resolve("m"), DType.F32, 0);
+        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+            for (Site site : Site.values()) {
+                for (int layer = 0; layer < 3; layer++) {
+                    compare(model, new Objective(answerExamples(7, 97, layer)), layer, site);
+                    compare(model, new Objective(distributionExamples(5, 97, layer)), layer, site);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fastAndNaivePathsAgreeOnTinyStories() {
+        Path dir = Fixtures.sharedModel("TinyStories-656K");
+        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+            for (int layer = 0; layer < 2; layer++) {
+                compare(model, new Objective(answerExamples(10, 2048, 11 + layer)), layer, Site.HEADS);
+                compare(model, new Objective(answerExamples(10, 2048, 21 + layer)), layer, Site.RESIDUAL);
+            }
+        }
+    }
+
+    static void compare(Llama model, Objective objective, int layer, Site site) {
+        int size = model.siteSize(site);
+        float[] delta = new float[size];
+        SplittableRandom r = new SplittableRandom(layer * 31L + site.ordinal());
+        for (int i = 0; i < size; i++) delta[i] = (float) (r.nextDouble() - 0.5);
+        try (FastPath fast = new FastPath(model, objective, layer, site);
+             NaivePath naive = new NaivePath(model, objective, layer, site)) {
+            float[][] gradients = new float[2][];
+            double[] losses = new double[2];
+            LossPath[] paths = {fast, naive};
+            for (int p = 0; p < 2; p++) {
+                try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray d = model.manager().create(delta);
+                    d.setRequiresGradient(true);
+                    NDArray loss = paths[p].loss(d);
+                    losses[p] = loss.getFloat();
+                    gc.backward(loss);
+                    gradients[p] = d.getGradient().toFloatArray();
+                }
+            }
+            String what = site + " layer " + layer;
+            assertEquals(losses[1], losses[0], 1e-5 * Math.abs(losses[1]), what + " loss");
+            double diff = 0, norm = 0;
+            for (int i = 0; i < size; i++) {
+                diff += Math.pow(gradients[0][i] - gradients[1][i], 2);
+                norm += Math.pow(gradients[1][i], 2);
+            }
+            assertTrue(norm > 0, what + ": zero gradient");
+            assertTrue(Math.sqrt(diff) <= 1e-5 * Math.sqrt(norm), what + ": gradient differs by "
+                    + Math.sqrt(diff / norm) + " relative");
+        }
+    }
+}
