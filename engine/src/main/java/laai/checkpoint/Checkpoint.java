@@ -161,10 +161,12 @@ public final class Checkpoint implements AutoCloseable {
      * Loads a float tensor as {@code target} (FLOAT32, FLOAT16 for GPUs, or FLOAT64 for gradient
      * checks) on {@code manager}'s device, attached to {@code manager}.
      *
-     * <p>F32 into FLOAT32 on CPU is zero-copy: the array wraps a read-only mapping of the file. Never
-     * run in-place ops ({@code addi}, {@code set}, ...) on it (a write to a read-only page kills the
+     * <p>On CPU, a dtype loaded as itself (F32 as FLOAT32, also F16 as FLOAT16 and F64 as FLOAT64) is
+     * zero-copy: the array wraps a read-only mapping of the file. Never run in-place ops
+     * ({@code addi}, {@code set}, ...) on such an array (a write to a read-only page kills the
      * process), and do not close it while views of it (reshape, transpose, get) are still in use:
-     * the mapping is kept alive by the loaded array, not by its views.
+     * the mapping is kept alive by the loaded array object, not by its views. Everything else (BF16,
+     * F8, conversions, non-CPU devices) is a torch-owned copy.
      *
      * @throws CheckpointException for a missing tensor or a non-float dtype, before DJL sees it
      */

@@ -191,15 +191,20 @@ final class HeaderParser {
         List<TensorInfo> sorted = new ArrayList<>();
         infos.forEach(sorted::add);
         sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
-        for (int i = 1; i < sorted.size(); i++) {
-            TensorInfo prev = sorted.get(i - 1);
-            TensorInfo cur = sorted.get(i);
-            if (cur.begin() < prev.end()) {
-                throw CheckpointException.inFile(file, "tensors '" + prev.name() + "' and '" + cur.name()
-                        + "' overlap (bytes [" + (prev.begin() - dataStart) + ", " + (prev.end() - dataStart)
-                        + ") and [" + (cur.begin() - dataStart) + ", " + (cur.end() - dataStart) + "))");
+        TensorInfo furthest = null; // the tensor reaching furthest so far, so nested ranges are caught too
+        for (TensorInfo cur : sorted) {
+            if (furthest != null && cur.begin() < furthest.end()) {
+                throw CheckpointException.inFile(file, "tensors '" + furthest.name() + "' and '" + cur.name()
+                        + "' overlap (bytes " + relative(furthest) + " and " + relative(cur) + " of the data section)");
+            }
+            if (furthest == null || cur.end() > furthest.end()) {
+                furthest = cur;
             }
         }
+    }
+
+    private String relative(TensorInfo t) {
+        return "[" + (t.begin() - dataStart) + ", " + (t.end() - dataStart) + ")";
     }
 
     private CheckpointException fail(String tensor, String problem) {

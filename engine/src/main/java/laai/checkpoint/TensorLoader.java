@@ -17,12 +17,13 @@ import java.util.Set;
  * (bfloat16, int16, unsigned ints: std::terminate, not an exception).
  *
  * <ul>
- *   <li>F32, F16, F64 that fit one buffer: a read-only mapping wrapped by {@code from_blob}. For F32
- *       into F32 on CPU this is zero-copy: the array reads the page cache directly.</li>
+ *   <li>F32, F16, F64 that fit one buffer: a read-only mapping wrapped by {@code from_blob}. Loaded
+ *       as the same type on CPU this is zero-copy: the array reads the page cache directly.</li>
  *   <li>BF16, F8 (and misaligned F32/F16/F64): widened (or copied) in Java into a reused
- *       per-thread staging buffer, then copied into a torch-owned array chunk by chunk. Staging keeps direct memory bounded: DJL pins a buffer
- *       passed to {@code create} for the array's whole life, which would otherwise put every
- *       widened weight into the JVM's direct-memory budget.</li>
+ *       per-thread staging buffer, then copied into a torch-owned array chunk by chunk. Staging
+ *       keeps direct memory bounded: DJL pins a buffer passed to {@code create} for the array's
+ *       whole life, which would otherwise charge every widened weight to the JVM's direct-memory
+ *       limit (by default the heap size).</li>
  *   <li>Anything above one buffer (2 GiB, or 2^31-1 elements): a torch-owned flat array filled in
  *       chunks with {@code set}, then reshaped (a view, no copy).</li>
  * </ul>
@@ -43,8 +44,8 @@ final class TensorLoader {
         if (maxBufferBytes < 8 || maxBufferBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("maxBufferBytes must be in [8, 2^31-1]: " + maxBufferBytes);
         }
-        if (stagingBytes < 4 || stagingBytes > maxBufferBytes) {
-            throw new IllegalArgumentException("stagingBytes must be in [4, maxBufferBytes]: " + stagingBytes);
+        if (stagingBytes < 8 || stagingBytes > maxBufferBytes) { // 8: room for one F64 element
+            throw new IllegalArgumentException("stagingBytes must be in [8, maxBufferBytes]: " + stagingBytes);
         }
         this.maxBufferBytes = maxBufferBytes;
         this.stagingBytes = stagingBytes;
@@ -75,7 +76,7 @@ final class TensorLoader {
         long n = info.numel();
         if (n > Integer.MAX_VALUE - 8) {
             throw CheckpointException.forTensor(info.file(), info.name(),
-                    n + " elements do not fit a float[]; use load()");
+                    "readFloats cannot hold " + n + " elements in a float[] (use load())");
         }
         float[] out = new float[(int) n];
         int bytes = info.dtype().bytes();
