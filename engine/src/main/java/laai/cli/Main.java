@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "laai", mixinStandardHelpOptions = true, version = "laai 0.1.0",
         description = "Task-driven layerwise additive activation intervention on Hugging Face checkpoints.",
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, ActivationsCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -23,7 +23,7 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable cause = e;
             if (cause instanceof CheckpointException || cause instanceof IllegalArgumentException
-                    || cause instanceof java.io.UncheckedIOException) {
+                    || cause instanceof laai.tasks.TaskFormatException || cause instanceof java.io.UncheckedIOException) {
                 commandLine.getErr().println("laai: " + cause.getMessage());
             } else {
                 commandLine.getErr().println("laai: " + cause);

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 
 /** Options shared by every command that loads a model. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, description = "Hugging Face model folder (config.json, *.safetensors, tokenizer.json).")
-    Path model;
+    @Option(names = "--model", description = "Hugging Face model folder (config.json, *.safetensors, tokenizer.json). Default: models/demo.")
+    Path model = defaultModel();
 
     @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when DJL finds a GPU), cpu, cuda, cuda:N. Default: ${DEFAULT-VALUE}.")
     String device;
@@ -27,6 +27,16 @@ final class ModelOptions {
             case "f16", "float16", "half" -> DataType.FLOAT16;
             default -> throw new IllegalArgumentException("unknown --dtype " + dtype + " (f32 or f16)");
         };
+    }
+
+    /** The demo model that ships in the repository, where bin/laai says the repository is. */
+    static Path defaultModel() {
+        String repo = System.getProperty("laai.repo");
+        return Path.of(repo != null ? repo : ".", "models", "demo");
+    }
+
+    String name() {
+        return model.toAbsolutePath().normalize().getFileName().toString();
     }
 
     Llama load() {

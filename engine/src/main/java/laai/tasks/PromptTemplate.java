@@ -4,12 +4,13 @@ import java.util.List;
 
 /**
  * How a pair becomes text. Function Vectors' default: {@code "Q: {x}\nA:"} then the answer
- * {@code " {y}"} and an end marker {@code "\n"}; k-shot prompts join k demonstrations with
- * {@code "\n\n"} before the query.
+ * {@code " {y}"} and an end marker {@code "\n"}; a k-shot prompt puts k demonstrations, each
+ * ended by the end marker and a separator {@code "\n"} (so a blank line between them), before
+ * the query.
  */
 public record PromptTemplate(String query, String answer, String end, String separator) {
 
-    public static final PromptTemplate DEFAULT = new PromptTemplate("Q: {x}\nA:", " {y}", "\n", "\n\n");
+    public static final PromptTemplate DEFAULT = new PromptTemplate("Q: {x}\nA:", " {y}", "\n", "\n");
 
     public PromptTemplate {
         if (!query.contains("{x}")) throw new IllegalArgumentException("the query template needs {x}: " + query);

@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.MalformedJsonException;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -135,10 +134,9 @@ public record Task(String name, List<Pair> pairs) {
             if (r.peek() != JsonToken.END_DOCUMENT) {
                 throw new TaskFormatException(where + ":" + line(r) + ": unexpected content after the array");
             }
-        } catch (MalformedJsonException | IllegalStateException | com.google.gson.JsonParseException e) {
+        } catch (IOException | IllegalStateException | com.google.gson.JsonParseException e) {
+            // MalformedJsonException, and EOFException for a file cut short, are IOExceptions here
             throw new TaskFormatException(where + ": malformed JSON: " + e.getMessage());
-        } catch (IOException e) {
-            throw new TaskFormatException(where + ": " + e.getMessage());
         }
         if (pairs.isEmpty()) throw new TaskFormatException(where + ": the task has no pairs");
         return new Task(name, pairs);

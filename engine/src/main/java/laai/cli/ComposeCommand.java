@@ -1,0 +1,37 @@
+package laai.cli;
+
+import laai.eval.Composition;
+import laai.eval.Experiment;
+import laai.eval.PromptEncoder;
+import laai.model.Llama;
+import laai.model.TextTokenizer;
+import laai.tasks.PromptTemplate;
+import laai.tasks.Task;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "compose", description = "Add Δ_A and Δ_B and evaluate on the chained task x → B(A(x)), against a re-optimised Δ and zero-shot.")
+final class ComposeCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+    @Mixin InterventionOptions options;
+    @Parameters(arity = "2", paramLabel = "TASK", description = "Task A then task B (names or files).") String[] tasks;
+    @Option(names = "--layer", required = true, description = "Layer, counted from 0.") int layer;
+    @Option(names = "--weights", split = ",", defaultValue = "1,1", description = "a,b in a·Δ_A + b·Δ_B. Default: ${DEFAULT-VALUE}.") double[] weights;
+
+    @Override
+    public Integer call() {
+        if (weights.length != 2) throw new IllegalArgumentException("--weights takes two numbers, a,b");
+        Task a = Task.resolve(tasks[0], Datasets.dir()), b = Task.resolve(tasks[1], Datasets.dir());
+        try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
+            Composition.Outcome out = new Composition(experiment)
+                    .run(a, b, weights[0], weights[1], options.settings(layer), new ProgressBar(!model.json));
+            InterveneCommand.print(out.rows(), model.json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+package laai.cli;
+
+import laai.eval.Experiment;
+import laai.eval.PromptEncoder;
+import laai.eval.ResultRow;
+import laai.model.Llama;
+import laai.model.TextTokenizer;
+import laai.report.ResultTables;
+import laai.tasks.Task;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "intervene", description = "Learn Δ for a task at one layer; compare with zero-shot, k-shot and unregularised Δ.")
+final class InterveneCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+    @Mixin InterventionOptions options;
+    @Option(names = "--task", required = true, description = "Task name (datasets/NAME.json) or a JSON file.") String task;
+    @Option(names = "--layer", required = true, description = "Layer, counted from 0.") int layer;
+    @Option(names = "--save", description = "Write the regularised Δ here (safetensors with metadata).") Path save;
+
+    @Override
+    public Integer call() {
+        Task t = Task.resolve(task, Datasets.dir());
+        try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, laai.tasks.PromptTemplate.DEFAULT), model.name());
+            List<ResultRow> rows = experiment.intervene(t, options.settings(layer), new ProgressBar(!model.json));
+            if (save != null) experiment.lastDelta().save(save);
+            print(rows, model.json);
+        }
+        return 0;
+    }
+
+    static void print(List<ResultRow> rows, boolean json) {
+        if (json) {
+            Json.print(Map.of("rows", rows.stream().map(ResultRow::asMap).toList()));
+        } else {
+            System.out.print(ResultTables.text(rows));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package laai.cli;
+
+import laai.eval.Experiment;
+import laai.intervention.Optimizer;
+import laai.intervention.Solver;
+import laai.model.Site;
+import laai.tasks.PromptTemplate;
+import picocli.CommandLine.Option;
+
+/** Options of an intervention run; defaults follow the paper's headline setting (method.md). */
+final class InterventionOptions {
+    @Option(names = "--site", defaultValue = "heads", description = "heads (o_proj input, default) or residual.")
+    String site;
+    @Option(names = "--lasso", defaultValue = "0.01", description = "γ, the L1 weight. Default: ${DEFAULT-VALUE}.")
+    double lasso;
+    @Option(names = "--group-lasso", defaultValue = "0.01", description = "λ, the per-head group-lasso weight. Default: ${DEFAULT-VALUE}.")
+    double groupLasso;
+    @Option(names = "--train", defaultValue = "10", description = "N, training pairs. Default: ${DEFAULT-VALUE}.")
+    int train;
+    @Option(names = "--test", defaultValue = "50", description = "Test pairs (0 = all the rest). Default: ${DEFAULT-VALUE}.")
+    int test;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the split and the demonstrations. Default: ${DEFAULT-VALUE}.")
+    long seed;
+    @Option(names = "--shots", defaultValue = "10", description = "k of the k-shot baseline. Default: ${DEFAULT-VALUE}.")
+    int shots;
+    @Option(names = "--steps", defaultValue = "200", description = "Optimisation steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+    @Option(names = "--lr", defaultValue = "0.05", description = "Learning rate (Adam; also the proximal step). Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+    @Option(names = "--solver", defaultValue = "proximal", description = "proximal (exact zeros) or subgradient (plain Adam). Default: ${DEFAULT-VALUE}.")
+    String solver;
+    @Option(names = "--patience", defaultValue = "50", description = "Early stop after this many steps without improvement. Default: ${DEFAULT-VALUE}.")
+    int patience;
+    @Option(names = "--every-token", description = "Add Δ at every generated position too, not only at the last prompt token.")
+    boolean everyToken;
+    @Option(names = "--naive", description = "Optimise on the naive path (full forward each step) instead of the fast one.")
+    boolean naive;
+
+    Experiment.Settings settings(int layer) {
+        if (train < 1) throw new IllegalArgumentException("--train must be at least 1");
+        if (test < 0) throw new IllegalArgumentException("--test must be ≥ 0");
+        if (shots < 0) throw new IllegalArgumentException("--shots must be ≥ 0");
+        Optimizer.Settings opt = new Optimizer.Settings(steps, learningRate, Solver.parse(solver), patience, 1e-4);
+        return new Experiment.Settings(layer, Site.parse(site), lasso, groupLasso, train, test, seed, shots, opt,
+                everyToken, naive, PromptTemplate.DEFAULT);
+    }
+}

@@ -1,0 +1,21 @@
+package laai.cli;
+
+import laai.intervention.StepListener;
+
+/** A one-line progress bar on stderr while Δ is optimised. */
+final class ProgressBar implements StepListener {
+    private final boolean enabled;
+
+    ProgressBar(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    @Override
+    public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
+        if (!enabled || (step % 10 != 0 && step != steps)) return;
+        int width = 30, done = (int) Math.round((double) width * step / steps);
+        System.err.printf("\r[%s%s] step %d/%d  loss %.4f  active heads %d   ",
+                "#".repeat(done), " ".repeat(width - done), step, steps, loss, activeHeads);
+        if (step == steps) System.err.println();
+    }
+}

@@ -1,0 +1,83 @@
+package laai.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import laai.intervention.Delta;
+import laai.intervention.Example;
+import laai.model.AddVector;
+import laai.model.Generator;
+import laai.model.Llama;
+import laai.model.Positions;
+import laai.model.SiteHook;
+import laai.tasks.Pair;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Exact match and first-token accuracy of greedy answers to test prompts, with or without Δ.
+ * Δ acts at each prompt's last token (as in training) or, optionally, at every generated position
+ * too. Prompts are decoded in batches; a sequence stops at a newline, EOS, or after the target's
+ * token count plus a margin.
+ */
+public final class Evaluator {
+    private final Llama model;
+    private final PromptEncoder encoder;
+    private final int batchSize;
+
+    public Evaluator(Llama model, PromptEncoder encoder, int batchSize) {
+        this.model = model;
+        this.encoder = encoder;
+        this.batchSize = batchSize;
+    }
+
+    public record Prediction(String input, String target, String generated, boolean exact, boolean firstToken) {}
+
+    public record Metrics(double exactMatch, double firstTokenAccuracy, int n, List<Prediction> predictions) {}
+
+    /**
+     * @param demos      demonstrations for each test pair (empty list for zero-shot)
+     * @param delta      the intervention, or null
+     * @param everyToken also add Δ at every generated position
+     */
+    public Metrics exactMatch(List<Pair> test, Function<Pair, List<Pair>> demos, Delta delta, boolean everyToken) {
+        List<Prediction> predictions = new ArrayList<>();
+        int exact = 0, first = 0;
+        for (int from = 0; from < test.size(); from += batchSize) {
+            if (Thread.currentThread().isInterrupted()) throw new java.util.concurrent.CancellationException("evaluation interrupted");
+            List<Pair> batch = test.subList(from, Math.min(test.size(), from + batchSize));
+            long[][] prompts = new long[batch.size()][];
+            long[][] answers = new long[batch.size()][];
+            int longest = 0;
+            for (int b = 0; b < batch.size(); b++) {
+                Example e = encoder.example(batch.get(b), demos.apply(batch.get(b)));
+                prompts[b] = e.prompt();
+                answers[b] = e.answer();
+                longest = Math.max(longest, e.answer().length);
+            }
+            long[][] generated;
+            try (NDScope ignored = new NDScope()) {
+                generated = new Generator(model).greedy(prompts, longest + 2, encoder.tokenizer()::isEos, hook(delta, prompts, everyToken));
+            }
+            for (int b = 0; b < batch.size(); b++) {
+                String text = encoder.tokenizer().decode(generated[b]);
+                Pair p = batch.get(b);
+                boolean ok = Answers.matches(text, p.output());
+                boolean firstOk = generated[b].length > 0 && generated[b][0] == answers[b][0];
+                exact += ok ? 1 : 0;
+                first += firstOk ? 1 : 0;
+                predictions.add(new Prediction(p.input(), p.output(), Answers.normalise(text), ok, firstOk));
+            }
+        }
+        return new Metrics((double) exact / test.size(), (double) first / test.size(), test.size(), predictions);
+    }
+
+    private SiteHook hook(Delta delta, long[][] prompts, boolean everyToken) {
+        if (delta == null) return null;
+        int[] last = new int[prompts.length];
+        for (int b = 0; b < prompts.length; b++) last[b] = prompts[b].length - 1;
+        NDArray v = model.manager().create(delta.values());
+        return new AddVector(delta.layer(), delta.site(), v, everyToken ? Positions.from(last) : Positions.exactly(last));
+    }
+}

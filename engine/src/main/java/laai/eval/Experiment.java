@@ -1,0 +1,191 @@
+package laai.eval;
+
+import laai.intervention.Delta;
+import laai.intervention.Example;
+import laai.intervention.FastPath;
+import laai.intervention.LossPath;
+import laai.intervention.NaivePath;
+import laai.intervention.Objective;
+import laai.intervention.Optimizer;
+import laai.intervention.Penalty;
+import laai.intervention.StepListener;
+import laai.model.Llama;
+import laai.model.Site;
+import laai.tasks.Pair;
+import laai.tasks.PromptTemplate;
+import laai.tasks.Split;
+import laai.tasks.Task;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * The paper's experiment on one task: learn Δ on N training pairs at one layer and site, and
+ * compare on the held-out pairs against zero-shot, k-shot prompting and Δ without regularisation.
+ */
+public final class Experiment {
+
+    /** Every option of an intervention run; defaults follow method.md. */
+    public record Settings(int layer, Site site, double lasso, double groupLasso, int nTrain, int nTest, long seed,
+                           int shots, Optimizer.Settings optimizer, boolean everyToken, boolean naivePath,
+                           PromptTemplate template) {
+
+        public static Settings defaults(int layer) {
+            return new Settings(layer, Site.HEADS, 0.01, 0.01, 10, 50, 0, 10, Optimizer.Settings.defaults(),
+                    false, false, PromptTemplate.DEFAULT);
+        }
+
+        public Settings withPenalty(double lasso, double groupLasso) {
+            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
+                    naivePath, template);
+        }
+
+        public Settings withLayer(int layer) {
+            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
+                    naivePath, template);
+        }
+
+        public Settings withSeed(long seed) {
+            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
+                    naivePath, template);
+        }
+
+        public Settings withTrain(int nTrain) {
+            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
+                    naivePath, template);
+        }
+    }
+
+    /** A trained Δ with its optimisation record. */
+    public record Trained(Delta delta, Optimizer.Result result, double seconds) {}
+
+    private final Llama model;
+    private final PromptEncoder encoder;
+    private final String modelName;
+    private final int evalBatch;
+
+    public Experiment(Llama model, PromptEncoder encoder, String modelName) {
+        this.model = model;
+        this.encoder = encoder;
+        this.modelName = modelName;
+        this.evalBatch = 16;
+    }
+
+    public Llama model() {
+        return model;
+    }
+
+    public PromptEncoder encoder() {
+        return encoder;
+    }
+
+    public Split split(Task task, Settings s) {
+        return Split.of(task, s.nTrain(), s.nTest(), s.seed());
+    }
+
+    /** The four rows of the paper's comparison: zero-shot, k-shot, Δ with γ = λ = 0, Δ. */
+    public List<ResultRow> intervene(Task task, Settings s, StepListener listener) {
+        checkLayer(s.layer());
+        Split split = split(task, s);
+        List<ResultRow> rows = new ArrayList<>();
+        rows.add(baseline("zero-shot", split, s, 0));
+        rows.add(baseline("few-shot", split, s, s.shots()));
+        Trained plain = train(split, s.withPenalty(0, 0), listener);
+        rows.add(evaluate("delta-unregularized", split, s.withPenalty(0, 0), plain));
+        Trained regularised = train(split, s, listener);
+        rows.add(evaluate("delta", split, s, regularised));
+        lastDelta = regularised.delta();
+        return rows;
+    }
+
+    private Delta lastDelta;
+
+    /** The regularised Δ of the last {@link #intervene} call. */
+    public Delta lastDelta() {
+        return lastDelta;
+    }
+
+    public void checkLayer(int layer) {
+        int layers = model.config().numLayers();
+        if (layer < 0 || layer >= layers) {
+            throw new IllegalArgumentException("layer " + layer + " out of range 0.." + (layers - 1));
+        }
+    }
+
+    /** Learns Δ on the split's training pairs (zero-shot prompts). */
+    public Trained train(Split split, Settings s, StepListener listener) {
+        checkLayer(s.layer());
+        long t0 = System.nanoTime();
+        List<Example> examples = new ArrayList<>();
+        for (Pair p : split.train()) examples.add(encoder.example(p, List.of()));
+        Objective objective = new Objective(examples);
+        int groupSize = model.config().headDim();
+        Penalty penalty = new Penalty(s.lasso(), s.groupLasso(), groupSize);
+        Optimizer.Result result;
+        try (LossPath path = s.naivePath()
+                ? new NaivePath(model, objective, s.layer(), s.site())
+                : new FastPath(model, objective, s.layer(), s.site())) {
+            result = new Optimizer(s.optimizer(), penalty, listener).minimise(path, model.manager(), model.siteSize(s.site()));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model", modelName);
+        meta.put("task", split.task().name());
+        meta.put("gamma", String.valueOf(s.lasso()));
+        meta.put("lambda", String.valueOf(s.groupLasso()));
+        meta.put("n_train", String.valueOf(s.nTrain()));
+        meta.put("seed", String.valueOf(s.seed()));
+        meta.put("steps", String.valueOf(result.stepsRun()));
+        meta.put("solver", s.optimizer().solver().name().toLowerCase(java.util.Locale.ROOT));
+        meta.put("learning_rate", String.valueOf(s.optimizer().learningRate()));
+        meta.put("final_loss", String.valueOf(result.loss()));
+        meta.put("stop_reason", result.stopReason());
+        Delta delta = new Delta(result.delta(), s.layer(), s.site(), groupSize, meta);
+        return new Trained(delta, result, (System.nanoTime() - t0) / 1e9);
+    }
+
+    public ResultRow baseline(String method, Split split, Settings s, int shots) {
+        long t0 = System.nanoTime();
+        Evaluator.Metrics m = new Evaluator(model, encoder, evalBatch).exactMatch(split.test(), demos(split, shots), null, false);
+        return row(method, split, s, m, -1, 0, (System.nanoTime() - t0) / 1e9);
+    }
+
+    public ResultRow evaluate(String method, Split split, Settings s, Trained trained) {
+        long t0 = System.nanoTime();
+        Evaluator.Metrics m = evaluateDelta(split.test(), trained.delta(), s.everyToken());
+        return row(method, split, s, m, trained.delta().activeGroups(), trained.result().stepsRun(),
+                trained.seconds() + (System.nanoTime() - t0) / 1e9);
+    }
+
+    public Evaluator.Metrics evaluateDelta(List<Pair> test, Delta delta, boolean everyToken) {
+        return new Evaluator(model, encoder, evalBatch).exactMatch(test, p -> List.of(), delta, everyToken);
+    }
+
+    public Evaluator.Metrics evaluatePrompting(List<Pair> test, List<Pair> pool, int shots, long seed) {
+        return new Evaluator(model, encoder, evalBatch).exactMatch(test, demos(pool, shots, seed), null, false);
+    }
+
+    /** k demonstrations per test pair, drawn from the training pairs, seeded per test input. */
+    private static Function<Pair, List<Pair>> demos(Split split, int shots) {
+        return demos(split.train(), shots, split.seed());
+    }
+
+    private static Function<Pair, List<Pair>> demos(List<Pair> pool, int shots, long seed) {
+        if (shots == 0) return p -> List.of();
+        return p -> {
+            List<Pair> copy = new ArrayList<>(pool);
+            java.util.Collections.shuffle(copy, new Random(seed * 31 + p.input().hashCode()));
+            return copy.subList(0, Math.min(shots, copy.size()));
+        };
+    }
+
+    ResultRow row(String method, Split split, Settings s, Evaluator.Metrics m, int activeHeads, int steps, double seconds) {
+        boolean delta = method.startsWith("delta");
+        return new ResultRow(method, split.task().name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
+                delta ? s.lasso() : Double.NaN, delta ? s.groupLasso() : Double.NaN, s.nTrain(), s.seed(),
+                m.exactMatch(), m.firstTokenAccuracy(), Double.NaN, activeHeads, steps, seconds);
+    }
+}

@@ -1,0 +1,107 @@
+package laai.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import laai.checkpoint.DType;
+import laai.model.Fixtures;
+import laai.runtime.Djl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line in-process: JSON shapes, exit codes, one-line errors. */
+class CliTest {
+    static { Djl.engine(); }
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void infoLogitsActivationsAndGenerateOnATinyCheckpoint() {
+        Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.BF16, 0);
+        Run info = run("info", "--model", dir.toString(), "--json");
+        assertEquals(0, info.code(), info.err());
+        JsonObject i = JsonParser.parseString(info.out()).getAsJsonObject();
+        assertEquals(2, i.get("layers").getAsInt());
+        assertEquals(4, i.get("heads").getAsInt());
+        assertEquals(16, i.get("head_size").getAsInt());
+        assertEquals("bfloat16", i.get("checkpoint_dtype").getAsString());
+
+        Run logits = run("logits", "--model", dir.toString(), "--ids", "1,5,9", "--json");
+        JsonObject l = JsonParser.parseString(logits.out()).getAsJsonObject();
+        assertEquals(3, l.getAsJsonArray("logits").size());
+        assertEquals(97, l.getAsJsonArray("logits").get(0).getAsJsonArray().size());
+
+        Run heads = run("activations", "--model", dir.toString(), "--ids", "1,5,9", "--layer", "1", "--site", "heads", "--json");
+        assertEquals(64, JsonParser.parseString(heads.out()).getAsJsonObject().getAsJsonArray("vector").size());
+
+        Run bad = run("activations", "--model", dir.toString(), "--ids", "1,5", "--layer", "2", "--json");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--layer 2 out of range 0..1"), bad.err());
+        Run badId = run("logits", "--model", dir.toString(), "--ids", "1,500");
+        assertTrue(badId.err().contains("token id 500 outside the vocabulary"), badId.err());
+    }
+
+    @Test
+    void generateAndInterveneOnTinyStoriesPrintJson() {
+        Path dir = Fixtures.sharedModel("TinyStories-656K");
+        Run gen = run("generate", "--model", dir.toString(), "--ids", "1", "--max-new-tokens", "12", "--json");
+        JsonObject g = JsonParser.parseString(gen.out()).getAsJsonObject();
+        assertEquals(13, g.getAsJsonArray("ids").size());
+        assertTrue(g.get("text").getAsString().startsWith("Once upon a time"), g.get("text").getAsString());
+
+        Run rows = run("intervene", "--model", dir.toString(), "--task", "antonym", "--layer", "1", "--train", "4",
+                "--test", "4", "--steps", "5", "--shots", "2", "--json");
+        assertEquals(0, rows.code(), rows.err());
+        var array = JsonParser.parseString(rows.out()).getAsJsonObject().getAsJsonArray("rows");
+        assertEquals(4, array.size());
+        assertEquals("delta", array.get(3).getAsJsonObject().get("method").getAsString());
+        for (String column : laai.eval.ResultRow.COLUMNS) assertTrue(array.get(3).getAsJsonObject().has(column), column);
+    }
+
+    @Test
+    void brokenCheckpointsGiveOneClearLine() throws Exception {
+        Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.F32, 0);
+        Run missing = run("info", "--model", tmp.resolve("nothing").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("laai: missing config.json"), missing.err());
+
+        Files.writeString(dir.resolve("config.json"), Files.readString(dir.resolve("config.json")).replace("\"llama\"", "\"bert\""));
+        Run unknown = run("info", "--model", dir.toString());
+        assertTrue(unknown.err().contains("unsupported model_type \"bert\""), unknown.err());
+        assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
+
+        Path other = Fixtures.tinyLlama().write(tmp.resolve("t"), DType.F32, 0);
+        byte[] bytes = Files.readAllBytes(other.resolve("model.safetensors"));
+        Files.write(other.resolve("model.safetensors"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Run truncated = run("info", "--model", other.toString());
+        assertTrue(truncated.err().contains("model.safetensors"), truncated.err());
+
+        Run noTokenizer = run("generate", "--model", dir.toString().replace("/m", "/t"), "--prompt", "hi");
+        assertTrue(noTokenizer.err().contains("laai:"), noTokenizer.err());
+    }
+}
