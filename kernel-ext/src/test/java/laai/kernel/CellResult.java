@@ -1,0 +1,86 @@
+package laai.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/** What one execute_request produced: its iopub messages in order, and the shell reply. */
+final class CellResult {
+
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[;\\d]*m");
+
+    private final List<JsonObject> outputs;
+    private final JsonObject reply;
+    private final boolean timedOut;
+
+    CellResult(JsonObject json) {
+        this.outputs = new ArrayList<>();
+        json.getAsJsonArray("outputs").forEach(e -> outputs.add(e.getAsJsonObject()));
+        JsonElement r = json.get("reply");
+        this.reply = r == null || r.isJsonNull() ? null : r.getAsJsonObject();
+        this.timedOut = json.get("timed_out").getAsBoolean();
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    String status() {
+        return reply == null ? "no reply" : reply.get("status").getAsString();
+    }
+
+    /** The messages of one type, e.g. "display_data", in order. */
+    List<JsonObject> outputs(String type) {
+        List<JsonObject> matching = new ArrayList<>();
+        for (JsonObject o : outputs) {
+            if (o.get("type").getAsString().equals(type)) {
+                matching.add(o.getAsJsonObject("content"));
+            }
+        }
+        return matching;
+    }
+
+    /** The execute_result's data for a MIME type. */
+    Optional<String> result(String mime) {
+        return outputs("execute_result").stream()
+                .map(c -> c.getAsJsonObject("data").get(mime))
+                .filter(e -> e != null && !e.isJsonNull())
+                .map(JsonElement::getAsString)
+                .findFirst();
+    }
+
+    String plain() {
+        return result("text/plain").orElseThrow(() -> new AssertionError("no text/plain result in " + this));
+    }
+
+    String stdout() {
+        StringBuilder s = new StringBuilder();
+        for (JsonObject o : outputs("stream")) {
+            if (o.get("name").getAsString().equals("stdout")) {
+                s.append(o.get("text").getAsString());
+            }
+        }
+        return s.toString();
+    }
+
+    Optional<JsonObject> error() {
+        return outputs("error").stream().findFirst();
+    }
+
+    /** The error's traceback as plain text (colours stripped), one line per traceback entry. */
+    String traceback() {
+        JsonObject error = error().orElseThrow(() -> new AssertionError("no error output in " + this));
+        List<String> lines = new ArrayList<>();
+        error.getAsJsonArray("traceback").forEach(e -> lines.add(ANSI.matcher(e.getAsString()).replaceAll("")));
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public String toString() {
+        return "CellResult{status=" + status() + ", outputs=" + outputs + "}";
+    }
+}

@@ -1,0 +1,88 @@
+"""Drives one Jupyter kernel for a JUnit test class over the real Jupyter protocol.
+
+Started as `python3 kernel_driver.py KERNEL_NAME` (with JUPYTER_PATH pointing at the installed
+kernelspec). Reads one JSON request per line on stdin and answers one JSON line on stdout:
+
+  {"op": "execute", "code": "...", "timeout": 30, "interrupt_after": 1.0}
+      -> {"outputs": [{"type": "...", "content": {...}}, ...], "reply": {...}, "timed_out": false}
+  {"op": "complete", "code": "...", "cursor": N} -> the complete_reply content
+  {"op": "is_complete", "code": "..."}          -> the is_complete_reply content
+  {"op": "shutdown"} -> {"ok": true}
+
+"outputs" holds the cell's iopub messages in order, without status and execute_input.
+"""
+import json
+import queue
+import sys
+import time
+
+from jupyter_client.manager import KernelManager
+
+
+def answer(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def execute(km, kc, req):
+    msg_id = kc.execute(req["code"], store_history=True, allow_stdin=False)
+    if req.get("interrupt_after"):
+        time.sleep(req["interrupt_after"])
+        km.interrupt_kernel()
+    deadline = time.monotonic() + req.get("timeout", 30)
+    outputs = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return {"outputs": outputs, "reply": None, "timed_out": True}
+        try:
+            msg = kc.get_iopub_msg(timeout=remaining)
+        except queue.Empty:
+            return {"outputs": outputs, "reply": None, "timed_out": True}
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind = msg["msg_type"]
+        if kind == "status":
+            if msg["content"]["execution_state"] == "idle":
+                break
+            continue
+        if kind == "execute_input":
+            continue
+        outputs.append({"type": kind, "content": msg["content"]})
+    reply = shell_reply(kc, msg_id, timeout=max(deadline - time.monotonic(), 1))
+    return {"outputs": outputs, "reply": reply, "timed_out": False}
+
+
+def shell_reply(kc, msg_id, timeout=30):
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"]
+
+
+def main():
+    km = KernelManager(kernel_name=sys.argv[1])
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        answer({"ready": True})
+        for line in sys.stdin:
+            req = json.loads(line)
+            if req["op"] == "execute":
+                answer(execute(km, kc, req))
+            elif req["op"] == "complete":
+                answer(shell_reply(kc, kc.complete(req["code"], req["cursor"])))
+            elif req["op"] == "is_complete":
+                answer(shell_reply(kc, kc.is_complete(req["code"])))
+            elif req["op"] == "shutdown":
+                break
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+        answer({"ok": True})
+
+
+if __name__ == "__main__":
+    main()
