@@ -12,4 +12,10 @@ final class Datasets {
         Path dir = repo != null ? Path.of(repo, "datasets") : Path.of("datasets");
         return Files.isDirectory(dir) ? dir : Path.of("datasets");
     }
+
+    /** The file a task argument names: a path, or datasets/NAME.json. */
+    static Path file(String nameOrFile) {
+        Path p = Path.of(nameOrFile);
+        return Files.isRegularFile(p) ? p : dir().resolve(nameOrFile + ".json");
+    }
 }

@@ -26,10 +26,15 @@ final class InterveneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Task t = Task.resolve(task, Datasets.dir());
+        Path file = Datasets.file(task);
+        boolean distribution = laai.tasks.DistributionTask.isDistributionFile(file);
+        Task t = distribution ? null : Task.resolve(task, Datasets.dir());
+        laai.tasks.DistributionTask d = distribution ? laai.tasks.DistributionTask.load(file) : null;
         try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, laai.tasks.PromptTemplate.DEFAULT), model.name());
-            List<ResultRow> rows = experiment.intervene(t, options.settings(layer), new ProgressBar(!model.json));
+            List<ResultRow> rows = distribution
+                    ? experiment.interveneDistribution(d, options.settings(layer), new ProgressBar(!model.json))
+                    : experiment.intervene(t, options.settings(layer), new ProgressBar(!model.json));
             if (save != null) experiment.lastDelta().save(save);
             print(rows, model.json);
         }

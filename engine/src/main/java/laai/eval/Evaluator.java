@@ -73,6 +73,65 @@ public final class Evaluator {
         return new Metrics((double) exact / test.size(), (double) first / test.size(), test.size(), predictions);
     }
 
+    /** Mean KL(q ‖ p) over the test items, and how often p's most likely option is q's. */
+    public record KlMetrics(double meanKl, double modeAccuracy, int n) {}
+
+    public KlMetrics meanKl(List<laai.tasks.DistributionTask.Item> test,
+                            Function<laai.tasks.DistributionTask.Item, List<laai.tasks.DistributionTask.Item>> demos, Delta delta) {
+        double kl = 0;
+        int modes = 0;
+        for (int from = 0; from < test.size(); from += batchSize) {
+            if (Thread.currentThread().isInterrupted()) throw new java.util.concurrent.CancellationException("evaluation interrupted");
+            List<laai.tasks.DistributionTask.Item> batch = test.subList(from, Math.min(test.size(), from + batchSize));
+            List<Example> examples = new ArrayList<>();
+            for (laai.tasks.DistributionTask.Item item : batch) examples.add(encoder.distributionExample(item, demos.apply(item)));
+            float[][] logits;
+            try (NDScope ignored = new NDScope()) {
+                long[][] prompts = examples.stream().map(Example::prompt).toArray(long[][]::new);
+                logits = lastLogits(prompts, hook(delta, prompts, false));
+            }
+            for (int b = 0; b < batch.size(); b++) {
+                long[] options = examples.get(b).options();
+                float[] q = examples.get(b).target();
+                double max = Double.NEGATIVE_INFINITY;
+                for (long o : options) max = Math.max(max, logits[b][(int) o]);
+                double z = 0;
+                for (long o : options) z += Math.exp(logits[b][(int) o] - max);
+                int best = 0;
+                for (int k = 0; k < options.length; k++) {
+                    double logp = logits[b][(int) options[k]] - max - Math.log(z);
+                    if (q[k] > 0) kl += q[k] * (Math.log(q[k]) - logp);
+                    if (logits[b][(int) options[k]] > logits[b][(int) options[best]]) best = k;
+                }
+                if (best == batch.get(b).mode()) modes++;
+            }
+        }
+        return new KlMetrics(kl / test.size(), (double) modes / test.size(), test.size());
+    }
+
+    /** Logits at each prompt's last token, one forward pass over the right-padded batch. */
+    private float[][] lastLogits(long[][] prompts, SiteHook hook) {
+        int batch = prompts.length, width = 0;
+        int[] length = new int[batch];
+        for (int b = 0; b < batch; b++) width = Math.max(width, length[b] = prompts[b].length);
+        long[] flat = new long[batch * width];
+        long[] last = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(prompts[b], 0, flat, b * width, length[b]);
+            last[b] = (long) b * width + length[b] - 1;
+        }
+        var m = model.manager();
+        NDArray x = model.embed(m.create(flat, new ai.djl.ndarray.types.Shape(batch, width)));
+        var chunk = model.chunk(laai.model.Chunk.contiguous(new int[batch], length), null);
+        NDArray hidden = model.forward(x, 0, chunk, null, hook).hidden();
+        NDArray rows = hidden.reshape((long) batch * width, -1).get(m.create(last));
+        float[] values = model.logits(rows).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        int vocab = values.length / batch;
+        float[][] out = new float[batch][vocab];
+        for (int b = 0; b < batch; b++) System.arraycopy(values, b * vocab, out[b], 0, vocab);
+        return out;
+    }
+
     private SiteHook hook(Delta delta, long[][] prompts, boolean everyToken) {
         if (delta == null) return null;
         int[] last = new int[prompts.length];

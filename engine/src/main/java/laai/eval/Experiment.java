@@ -104,6 +104,51 @@ public final class Experiment {
 
     private Delta lastDelta;
 
+    /**
+     * The opinion-dynamics comparison: zero-shot, k-shot (demonstrations answered with their most
+     * likely option), Δ with γ = λ = 0, Δ; scored by mean KL(q ‖ p) over the options, with the
+     * share of items whose most likely option matches the target's in first_token_acc.
+     */
+    public List<ResultRow> interveneDistribution(laai.tasks.DistributionTask task, Settings s, StepListener listener) {
+        checkLayer(s.layer());
+        laai.tasks.DistributionTask.Split split = task.split(s.nTrain(), s.nTest(), s.seed());
+        Evaluator evaluator = new Evaluator(model, encoder, evalBatch);
+        List<ResultRow> rows = new ArrayList<>();
+        long t0 = System.nanoTime();
+        rows.add(klRow("zero-shot", task, s, evaluator.meanKl(split.test(), i -> List.of(), null), -1, 0, seconds(t0)));
+        t0 = System.nanoTime();
+        List<laai.tasks.DistributionTask.Item> pool = split.train();
+        Evaluator.KlMetrics fewShot = evaluator.meanKl(split.test(), i -> {
+            List<laai.tasks.DistributionTask.Item> copy = new ArrayList<>(pool);
+            java.util.Collections.shuffle(copy, new Random(s.seed() * 31 + i.input().hashCode()));
+            return copy.subList(0, Math.min(s.shots(), copy.size()));
+        }, null);
+        rows.add(klRow("few-shot", task, s, fewShot, -1, 0, seconds(t0)));
+        for (Settings variant : List.of(s.withPenalty(0, 0), s)) {
+            t0 = System.nanoTime();
+            List<Example> examples = new ArrayList<>();
+            for (laai.tasks.DistributionTask.Item item : split.train()) examples.add(encoder.distributionExample(item, List.of()));
+            Trained t = trainOn(new Objective(examples), task.name(), variant, listener, t0);
+            Evaluator.KlMetrics m = evaluator.meanKl(split.test(), i -> List.of(), t.delta());
+            rows.add(klRow(variant.lasso() == 0 && variant.groupLasso() == 0 ? "delta-unregularized" : "delta", task, variant, m,
+                    t.delta().activeGroups(), t.result().stepsRun(), seconds(t0)));
+            lastDelta = t.delta();
+        }
+        return rows;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private ResultRow klRow(String method, laai.tasks.DistributionTask task, Settings s, Evaluator.KlMetrics m,
+                            int activeHeads, int steps, double seconds) {
+        boolean delta = method.startsWith("delta");
+        return new ResultRow(method, task.name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
+                delta ? s.lasso() : Double.NaN, delta ? s.groupLasso() : Double.NaN, s.nTrain(), s.seed(),
+                Double.NaN, m.modeAccuracy(), m.meanKl(), activeHeads, steps, seconds);
+    }
+
     /** The regularised Δ of the last {@link #intervene} call. */
     public Delta lastDelta() {
         return lastDelta;
@@ -122,7 +167,10 @@ public final class Experiment {
         long t0 = System.nanoTime();
         List<Example> examples = new ArrayList<>();
         for (Pair p : split.train()) examples.add(encoder.example(p, List.of()));
-        Objective objective = new Objective(examples);
+        return trainOn(new Objective(examples), split.task().name(), s, listener, t0);
+    }
+
+    private Trained trainOn(Objective objective, String taskName, Settings s, StepListener listener, long t0) {
         int groupSize = model.config().headDim();
         Penalty penalty = new Penalty(s.lasso(), s.groupLasso(), groupSize);
         Optimizer.Result result;
@@ -133,7 +181,7 @@ public final class Experiment {
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("model", modelName);
-        meta.put("task", split.task().name());
+        meta.put("task", taskName);
         meta.put("gamma", String.valueOf(s.lasso()));
         meta.put("lambda", String.valueOf(s.groupLasso()));
         meta.put("n_train", String.valueOf(s.nTrain()));

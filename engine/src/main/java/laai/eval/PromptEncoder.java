@@ -55,4 +55,30 @@ public final class PromptEncoder {
         }
         return Example.answer(promptIds, Arrays.copyOfRange(full, promptIds.length, full.length));
     }
+
+    /**
+     * A distribution example: the prompt, and the first token of each option's answer text right
+     * after the prompt (those K tokens carry the model's distribution over the options).
+     */
+    public Example distributionExample(laai.tasks.DistributionTask.Item item, List<laai.tasks.DistributionTask.Item> demos) {
+        StringBuilder text = new StringBuilder();
+        for (laai.tasks.DistributionTask.Item d : demos) {
+            text.append(template.zeroShot(d.input())).append(template.answer(d.options().get(d.mode())))
+                    .append(template.end()).append(template.separator());
+        }
+        String prompt = text.append(template.zeroShot(item.input())).toString();
+        long[] promptIds = tokenizer.encodeWithBos(prompt);
+        long[] options = new long[item.options().size()];
+        for (int k = 0; k < options.length; k++) {
+            long[] full = tokenizer.encodeWithBos(prompt + template.answer(item.options().get(k)));
+            if (full.length <= promptIds.length) {
+                throw new IllegalArgumentException("option \"" + item.options().get(k) + "\" tokenises to nothing after the prompt");
+            }
+            options[k] = full[promptIds.length];
+        }
+        if (Arrays.stream(options).distinct().count() != options.length) {
+            throw new IllegalArgumentException("the options " + item.options() + " do not start with distinct tokens");
+        }
+        return Example.distribution(promptIds, options, item.target());
+    }
 }
