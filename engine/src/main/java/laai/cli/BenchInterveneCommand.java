@@ -49,11 +49,15 @@ final class BenchInterveneCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "30", description = "Timed steps per path. Default: ${DEFAULT-VALUE}.") int steps;
     @Option(names = "--memory-steps", defaultValue = "2000", description = "Fast steps over which resident memory is tracked (0: skip). Default: ${DEFAULT-VALUE}.") int memorySteps;
     @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--random-model", paramLabel = "HIDDENxLAYERS",
+            description = "Time a generated random Llama of this size (e.g. 512x8, vocab 32000) instead, with --model's tokenizer for the prompts.")
+    String randomModel;
 
     @Override
     public Integer call() {
         Site where = Site.parse(site);
-        try (Llama model = options.load(); TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
+        try (Llama model = randomModel != null ? random(randomModel) : options.load();
+             TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
             ModelConfig c = model.config();
             int l = layer != null ? layer : c.numLayers() / 8;
             if (l < 0 || l >= c.numLayers()) throw new IllegalArgumentException("--layer " + l + " out of range 0.." + (c.numLayers() - 1));
@@ -68,7 +72,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
             double promptTokens = examples.stream().mapToInt(e -> e.prompt().length).average().orElse(0);
 
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("model", options.model.getFileName().toString());
+            r.put("model", randomModel != null ? "random-" + randomModel : options.model.getFileName().toString());
             r.put("layer", l);
             r.put("site", where.label());
             r.put("shots", shots);
@@ -105,6 +109,19 @@ final class BenchInterveneCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A random F32 Llama HIDDENxLAYERS with heads of 64 and vocab 32000, written once under java.io.tmpdir. */
+    private Llama random(String spec) {
+        String[] parts = spec.toLowerCase(java.util.Locale.ROOT).split("x");
+        if (parts.length != 2) throw new IllegalArgumentException("--random-model takes HIDDENxLAYERS, e.g. 512x8");
+        int hidden = Integer.parseInt(parts[0]), layers = Integer.parseInt(parts[1]);
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "laai-bench-random-" + hidden + "x" + layers);
+        if (!Files.exists(dir.resolve("model.safetensors"))) {
+            new laai.model.RandomLlama(hidden, layers, hidden / 64, hidden / 64, hidden * 11 / 4, 32000)
+                    .write(dir, laai.checkpoint.DType.F32, 0);
+        }
+        return Llama.load(dir, laai.runtime.Djl.device(options.device), options.dataType());
     }
 
     /** Mean milliseconds of one step: loss, backward, gradient read back to Java (as the optimiser does). */

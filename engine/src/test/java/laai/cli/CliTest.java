@@ -101,7 +101,15 @@ class CliTest {
         Run truncated = run("info", "--model", other.toString());
         assertTrue(truncated.err().contains("model.safetensors"), truncated.err());
 
-        Run noTokenizer = run("generate", "--model", dir.toString().replace("/m", "/t"), "--prompt", "hi");
-        assertTrue(noTokenizer.err().contains("laai:"), noTokenizer.err());
+        Path good = Fixtures.tinyLlama().write(tmp.resolve("no-tokenizer"), DType.F32, 0);
+        Run noTokenizer = run("generate", "--model", good.toString(), "--prompt", "hi");
+        assertEquals(1, noTokenizer.code());
+        assertTrue(noTokenizer.err().startsWith("laai: missing tokenizer.json in"), noTokenizer.err());
+
+        Path noTensor = Fixtures.tinyLlama().write(tmp.resolve("no-tensor"), DType.F32, 0);
+        Files.writeString(noTensor.resolve("config.json"),
+                Files.readString(noTensor.resolve("config.json")).replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3"));
+        Run missingTensor = run("info", "--model", noTensor.toString());
+        assertTrue(missingTensor.err().contains("model.layers.2.input_layernorm.weight"), missingTensor.err());
     }
 }
