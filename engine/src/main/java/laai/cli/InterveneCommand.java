@@ -23,6 +23,7 @@ final class InterveneCommand implements Callable<Integer> {
     @Option(names = "--task", required = true, description = "Task name (datasets/NAME.json) or a JSON file.") String task;
     @Option(names = "--layer", required = true, description = "Layer, counted from 0.") int layer;
     @Option(names = "--save", description = "Write the regularised Δ here (safetensors with metadata).") Path save;
+    @Option(names = "--plots", description = "Folder for the per-head norm and loss-per-step plots (PNG and SVG).") Path plots;
 
     @Override
     public Integer call() {
@@ -36,6 +37,12 @@ final class InterveneCommand implements Callable<Integer> {
                     ? experiment.interveneDistribution(d, options.settings(layer), new ProgressBar(!model.json))
                     : experiment.intervene(t, options.settings(layer), new ProgressBar(!model.json));
             if (save != null) experiment.lastDelta().save(save);
+            if (plots != null) {
+                laai.report.Plots.save(laai.report.Plots.headNorms(experiment.lastDelta()), plots.resolve("head-norms"));
+                java.util.Map<String, List<Double>> losses = new java.util.LinkedHashMap<>();
+                experiment.lastRuns().forEach((method, run) -> losses.put(method, run.result().losses()));
+                laai.report.Plots.save(laai.report.Plots.lossPerStep(losses), plots.resolve("loss-per-step"));
+            }
             print(rows, model.json);
         }
         return 0;

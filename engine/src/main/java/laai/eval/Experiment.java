@@ -94,15 +94,17 @@ public final class Experiment {
         List<ResultRow> rows = new ArrayList<>();
         rows.add(baseline("zero-shot", split, s, 0));
         rows.add(baseline("few-shot", split, s, s.shots()));
+        lastRuns.clear();
         Trained plain = train(split, s.withPenalty(0, 0), listener);
         rows.add(evaluate("delta-unregularized", split, s.withPenalty(0, 0), plain));
+        lastRuns.put("delta-unregularized", plain);
         Trained regularised = train(split, s, listener);
         rows.add(evaluate("delta", split, s, regularised));
-        lastDelta = regularised.delta();
+        lastRuns.put("delta", regularised);
         return rows;
     }
 
-    private Delta lastDelta;
+    private final Map<String, Trained> lastRuns = new LinkedHashMap<>();
 
     /**
      * The opinion-dynamics comparison: zero-shot, k-shot (demonstrations answered with their most
@@ -124,15 +126,16 @@ public final class Experiment {
             return copy.subList(0, Math.min(s.shots(), copy.size()));
         }, null);
         rows.add(klRow("few-shot", task, s, fewShot, -1, 0, seconds(t0)));
+        lastRuns.clear();
         for (Settings variant : List.of(s.withPenalty(0, 0), s)) {
             t0 = System.nanoTime();
             List<Example> examples = new ArrayList<>();
             for (laai.tasks.DistributionTask.Item item : split.train()) examples.add(encoder.distributionExample(item, List.of()));
             Trained t = trainOn(new Objective(examples), task.name(), variant, listener, t0);
             Evaluator.KlMetrics m = evaluator.meanKl(split.test(), i -> List.of(), t.delta());
-            rows.add(klRow(variant.lasso() == 0 && variant.groupLasso() == 0 ? "delta-unregularized" : "delta", task, variant, m,
-                    t.delta().activeGroups(), t.result().stepsRun(), seconds(t0)));
-            lastDelta = t.delta();
+            String method = variant.lasso() == 0 && variant.groupLasso() == 0 ? "delta-unregularized" : "delta";
+            rows.add(klRow(method, task, variant, m, t.delta().activeGroups(), t.result().stepsRun(), seconds(t0)));
+            lastRuns.put(method, t);
         }
         return rows;
     }
@@ -149,9 +152,14 @@ public final class Experiment {
                 Double.NaN, m.modeAccuracy(), m.meanKl(), activeHeads, steps, seconds);
     }
 
-    /** The regularised Δ of the last {@link #intervene} call. */
+    /** The regularised Δ of the last {@link #intervene} or {@link #interveneDistribution} call. */
     public Delta lastDelta() {
-        return lastDelta;
+        return lastRuns.get("delta").delta();
+    }
+
+    /** The Δs trained by the last intervene call, by method, with their loss curves. */
+    public Map<String, Trained> lastRuns() {
+        return java.util.Collections.unmodifiableMap(lastRuns);
     }
 
     public void checkLayer(int layer) {
