@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "laai", mixinStandardHelpOptions = true, version = "laai 0.1.0",
         description = "Task-driven layerwise additive activation intervention on Hugging Face checkpoints.",
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, ActivationsCommand.class,
-                BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class})
+                BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class, TableCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,0 +1,39 @@
+package laai.cli;
+
+import laai.eval.Experiment;
+import laai.eval.PaperTable;
+import laai.eval.PromptEncoder;
+import laai.eval.ResultRow;
+import laai.model.Llama;
+import laai.model.TextTokenizer;
+import laai.tasks.PromptTemplate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "table", description = "The paper's whole comparison on one model: rule tasks, opinion dynamics, composition, regularisation over seeds.")
+final class TableCommand implements Callable<Integer> {
+    @Mixin ModelOptions model;
+    @Mixin InterventionOptions options;
+    @Option(names = "--layers", split = ",", required = true,
+            description = "Layers for antonym, synonym, english-french, english-german, opinion-dynamics, composition (6 numbers).")
+    int[] layers;
+    @Option(names = "--extra-seeds", split = ",", defaultValue = "1,2", description = "More seeds for the regularisation ablation. Default: ${DEFAULT-VALUE}.")
+    long[] extraSeeds;
+
+    @Override
+    public Integer call() {
+        long t0 = System.nanoTime();
+        try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
+            List<ResultRow> rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), layers, extraSeeds,
+                    new ProgressBar(false));
+            InterveneCommand.print(rows, model.json);
+            if (!model.json) System.out.printf("%d rows in %.1f s%n", rows.size(), (System.nanoTime() - t0) / 1e9);
+        }
+        return 0;
+    }
+}
