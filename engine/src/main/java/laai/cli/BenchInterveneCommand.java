@@ -94,9 +94,9 @@ final class BenchInterveneCommand implements Callable<Integer> {
                 r.put("fast_fraction_of_peak", flops / (fastMs * 1e6) / peak);
                 if (memorySteps > 0) {
                     time(fast, model.manager(), size, 100);
-                    long before = rss();
+                    long before = laai.runtime.Memory.resident();
                     time(fast, model.manager(), size, memorySteps);
-                    long after = rss();
+                    long after = laai.runtime.Memory.resident();
                     r.put("memory_steps", memorySteps + 100);
                     r.put("rss_after_100_steps_mb", before / 1e6);
                     r.put("rss_after_all_steps_mb", after / 1e6);
@@ -171,16 +171,5 @@ final class BenchInterveneCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             return 2.0 * n * n * n * reps / seconds / 1e9;
         }
-    }
-
-    private static long rss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return -1;
     }
 }

@@ -97,7 +97,7 @@ final class BenchLoadCommand implements Callable<Integer> {
 
     private Map<String, Object> measure() {
         Djl.engine();
-        long before = rss("VmRSS");
+        long before = laai.runtime.Memory.resident();
         long t0 = System.nanoTime();
         Map<String, Object> r = new LinkedHashMap<>();
         try (Llama model = Llama.load(dir, Djl.device("auto"), DataType.FLOAT32)) {
@@ -114,7 +114,7 @@ final class BenchLoadCommand implements Callable<Integer> {
             r.put("load_seconds", load);
             r.put("first_forward_seconds", first);
             r.put("rss_before_load_bytes", before);
-            r.put("peak_rss_bytes", rss("VmHWM"));
+            r.put("peak_rss_bytes", laai.runtime.Memory.peakResident());
             r.put("tokens_per_second", out.length / decode);
             r.put("device", model.device().toString());
         }
@@ -127,17 +127,5 @@ final class BenchLoadCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** A line of /proc/self/status (Linux), in bytes. */
-    private static long rss(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(key + ":")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException(key + " not in /proc/self/status");
     }
 }
