@@ -84,6 +84,20 @@ class CliTest {
     }
 
     @Test
+    void benchInterveneReportsBothPathsAndTheirRatio() {
+        Path dir = Fixtures.sharedModel("TinyStories-656K");
+        Run bench = run("bench", "intervene", "--model", dir.toString(), "--shots", "2", "--train", "3", "--steps", "2",
+                "--memory-steps", "5", "--json");
+        assertEquals(0, bench.code(), bench.err());
+        JsonObject b = JsonParser.parseString(bench.out()).getAsJsonObject();
+        for (String key : new String[] {"naive_step_ms", "fast_step_ms", "speedup", "fast_gflops", "matmul_peak_gflops",
+                "rss_after_all_steps_mb"}) {
+            assertTrue(b.get(key).getAsDouble() > 0, key + " in " + bench.out());
+        }
+        assertEquals(b.get("naive_step_ms").getAsDouble() / b.get("fast_step_ms").getAsDouble(), b.get("speedup").getAsDouble(), 1e-9);
+    }
+
+    @Test
     void brokenCheckpointsGiveOneClearLine() throws Exception {
         Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.F32, 0);
         Run missing = run("info", "--model", tmp.resolve("nothing").toString());
