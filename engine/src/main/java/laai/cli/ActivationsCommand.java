@@ -37,8 +37,8 @@ final class ActivationsCommand implements Callable<Integer> {
             }
             PromptOptions.validate(ids, model.config().vocabSize());
             RecordActivations record = new RecordActivations(layer, where);
-            NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)));
             Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
+            NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
             model.forward(x, 0, chunk, null, record);
             float[] vector = record.at(0, ids.length - 1);
             record.recorded().forEach(NDArray::close);

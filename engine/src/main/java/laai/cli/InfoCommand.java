@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "info", description = "Architecture, sizes, dtype and device of a checkpoint.")
+@Command(name = "info", description = "Architecture (" + ModelConfig.SUPPORTED + "), sizes, dtype and device of a checkpoint.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
@@ -29,13 +29,20 @@ final class InfoCommand implements Callable<Integer> {
             info.put("intermediate_size", c.intermediateSize());
             info.put("vocab_size", c.vocabSize());
             info.put("tied_embeddings", c.tieWordEmbeddings());
+            info.put("positions", c.family().usesRope() ? "rotary" : "learned (" + c.maxPositionEmbeddings() + ")");
+            info.put("activation", c.hiddenAct());
+            int[] windows = c.slidingWindowPerLayer();
+            if (java.util.Arrays.stream(windows).anyMatch(w -> w > 0)) info.put("sliding_window_per_layer", windows);
+            if (c.attnLogitSoftcapping() > 0) info.put("attention_softcap", c.attnLogitSoftcapping());
+            if (c.finalLogitSoftcapping() > 0) info.put("final_logit_softcap", c.finalLogitSoftcapping());
             info.put("checkpoint_dtype", c.torchDtype());
             info.put("dtype", model.dtype().toString().toLowerCase(java.util.Locale.ROOT));
             info.put("device", model.device().toString());
             if (options.json) {
                 Json.print(info);
             } else {
-                info.forEach((k, v) -> System.out.printf("%-18s %s%n", k, v));
+                info.forEach((k, v) -> System.out.printf("%-24s %s%n", k,
+                        v instanceof int[] a ? java.util.Arrays.toString(a) : v));
             }
         }
         return 0;

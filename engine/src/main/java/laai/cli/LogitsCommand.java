@@ -39,8 +39,8 @@ final class LogitsCommand implements Callable<Integer> {
 
     static float[][] logits(Llama model, long[] ids) {
         PromptOptions.validate(ids, model.config().vocabSize());
-        NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)));
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
+        NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
         float[] flat = model.logits(model.forward(x, 0, chunk, null, null).hidden()).toFloatArray();
         int vocab = flat.length / ids.length;
         float[][] rows = new float[ids.length][vocab];

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /** {@code bin/laai}: the command-line face of the engine. */
 @Command(name = "laai", mixinStandardHelpOptions = true, version = "laai 0.1.0",
-        description = "Task-driven layerwise additive activation intervention on Hugging Face checkpoints.",
+        description = {"Task-driven layerwise additive activation intervention on Hugging Face checkpoints.",
+                "Architectures (config.json model_type): " + laai.model.ModelConfig.SUPPORTED + "."},
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, ActivationsCommand.class,
                 BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class, TableCommand.class})
 public final class Main {

@@ -121,8 +121,8 @@ public final class Evaluator {
             last[b] = (long) b * width + length[b] - 1;
         }
         var m = model.manager();
-        NDArray x = model.embed(m.create(flat, new ai.djl.ndarray.types.Shape(batch, width)));
         var chunk = model.chunk(laai.model.Chunk.contiguous(new int[batch], length), null);
+        NDArray x = model.embed(m.create(flat, new ai.djl.ndarray.types.Shape(batch, width)), chunk);
         NDArray hidden = model.forward(x, 0, chunk, null, hook).hidden();
         NDArray rows = hidden.reshape((long) batch * width, -1).get(m.create(last));
         float[] values = model.logits(rows).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();

@@ -65,14 +65,14 @@ public final class FastPath implements LossPath {
                 KvCache cache;
                 if (t > 0) {
                     Chunk before = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {t}), null);
-                    cache = model.forward(embed(Arrays.copyOf(ids, t)), 0, before, null, null).cache();
+                    cache = model.forward(embed(Arrays.copyOf(ids, t), before), 0, before, null, null).cache();
                 } else {
                     cache = KvCache.empty(model);
                 }
                 Arrays.fill(positions[i], -1);
                 for (int j = 0; j < changed; j++) positions[i][j] = t + j;
                 Chunk own = model.chunk(new int[][] {Arrays.copyOf(positions[i], changed)}, cache);
-                NDArray x = model.forward(embed(Arrays.copyOfRange(ids, t, t + changed)), 0, layer, own, cache, null).hidden();
+                NDArray x = model.forward(embed(Arrays.copyOfRange(ids, t, t + changed), own), 0, layer, own, cache, null).hidden();
                 RecordActivations record = new RecordActivations(layer, Site.HEADS);
                 NDArray after = model.forward(x, layer, layer + 1, own, cache, record).hidden();
                 inputs[i] = padded(site == Site.HEADS ? x : after, width);
@@ -97,8 +97,8 @@ public final class FastPath implements LossPath {
         }
     }
 
-    private NDArray embed(long[] ids) {
-        return model.embed(model.manager().create(ids, new Shape(1, ids.length)));
+    private NDArray embed(long[] ids, Chunk chunk) {
+        return model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
     }
 
     private static NDArray padded(NDArray x, int width) {

@@ -58,7 +58,7 @@ public final class NaivePath implements LossPath {
     @Override
     public NDArray loss(NDArray delta) {
         AddVector hook = new AddVector(layer, site, delta, lastPrompt);
-        NDArray hidden = model.forward(model.embed(ids), 0, chunk, null, hook).hidden();
+        NDArray hidden = model.forward(model.embed(ids, chunk), 0, chunk, null, hook).hidden();
         NDArray logits = model.logits(hidden);
         long[] shape = logits.getShape().getShape();
         return objective.loss(logits.reshape(shape[0] * shape[1], shape[2]).get(rows));

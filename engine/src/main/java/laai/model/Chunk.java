@@ -12,15 +12,17 @@ import java.util.Map;
 /**
  * A chunk of new positions to run through the model, [batch, width], and where its keys sit among
  * those already cached. It carries what every layer needs and what does not change from layer to
- * layer: the rotary tables and the additive attention masks (one per sliding-window size). Build
+ * layer: the rotary tables (or, for learned positions, the position ids) and the additive attention
+ * masks (one per sliding-window size). Build
  * it once and reuse it when the same positions are recomputed many times (the intervention
  * engine's optimisation steps); close it when done.
  */
 public final class Chunk implements AutoCloseable {
     private final int[][] positions;     // [batch][width]: absolute position of each new token, -1 = padding
     private final int[][] keyPositions;  // [batch][past slots + width]
-    final NDArray cos;                   // [batch, 1, width, head size]
+    final NDArray cos;                   // [batch, 1, width, head size]; null without rotary positions
     final NDArray sin;
+    final NDArray positionIds;           // [batch, width] int64, padding at 0; only for learned positions
     private final Map<Integer, NDArray> masks = new HashMap<>(); // window (0 = none) -> [batch, 1, 1, width, keys]
 
     Chunk(Llama model, int[][] positions, KvCache past) {
@@ -38,12 +40,31 @@ public final class Chunk implements AutoCloseable {
         }
         NDManager m = model.manager();
         DataType dtype = model.dtype();
-        int d = model.config().headDim();
-        float[] c = new float[batch * width * d], s = new float[batch * width * d];
-        for (int b = 0; b < batch; b++) model.rope().tables(positions[b], c, s, b * width * d);
-        Shape shape = new Shape(batch, 1, width, d);
-        cos = typed(m.create(c, shape), dtype);
-        sin = typed(m.create(s, shape), dtype);
+        if (model.rope() != null) {
+            int d = model.config().headDim();
+            float[] c = new float[batch * width * d], s = new float[batch * width * d];
+            for (int b = 0; b < batch; b++) model.rope().tables(positions[b], c, s, b * width * d);
+            Shape shape = new Shape(batch, 1, width, d);
+            cos = typed(m.create(c, shape), dtype);
+            sin = typed(m.create(s, shape), dtype);
+        } else {
+            cos = null;
+            sin = null;
+        }
+        if (model.learnedPositions()) {
+            long[] ids = new long[batch * width];
+            int max = 0;
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < width; i++) {
+                    ids[b * width + i] = Math.max(positions[b][i], 0);
+                    max = Math.max(max, positions[b][i]);
+                }
+            }
+            model.checkPosition(max);
+            positionIds = m.create(ids, new Shape(batch, width));
+        } else {
+            positionIds = null;
+        }
         for (int window : model.config().slidingWindowPerLayer()) {
             masks.computeIfAbsent(window, w -> typed(m.create(mask(w), new Shape(batch, 1, 1, width, pastSlots + width)), dtype));
         }
@@ -118,8 +139,9 @@ public final class Chunk implements AutoCloseable {
 
     @Override
     public void close() {
-        cos.close();
-        sin.close();
+        if (cos != null) cos.close();
+        if (sin != null) sin.close();
+        if (positionIds != null) positionIds.close();
         masks.values().forEach(NDArray::close);
     }
 }

@@ -83,7 +83,7 @@ public final class Generator {
         long[] flat = new long[batch * width];
         for (int b = 0; b < batch; b++) System.arraycopy(ids[b], 0, flat, b * width, width);
         Chunk chunk = model.chunk(positions, past);
-        NDArray x = model.embed(m.create(flat, new Shape(batch, width)));
+        NDArray x = model.embed(m.create(flat, new Shape(batch, width)), chunk);
         Llama.Output out = model.forward(x, 0, chunk, past, hook);
         long[] last = new long[batch];
         for (int b = 0; b < batch; b++) {

@@ -2,25 +2,40 @@ package laai.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import laai.checkpoint.Checkpoint;
+import laai.model.ModelConfig.Family;
 import laai.runtime.Djl;
 
 import java.nio.file.Path;
 import java.util.function.BiFunction;
 
 /**
- * A Llama-family decoder (Llama 2/3, Mistral, Qwen2, SmolLM, TinyLlama) as DJL tensor ops, with
- * Hugging Face weight names. One layer is
+ * A decoder-only transformer as DJL tensor ops, with Hugging Face weight names: the Llama family
+ * (Llama 2/3, Mistral, Qwen2, SmolLM, TinyLlama), Gemma-2 and GPT-2. (The class keeps its first
+ * family's name.) One layer is
  * <pre>
- *   h      = x + W_O · attention(RMSNorm(x))          (heads: the input of W_O)
- *   x_next = h + W_down · (silu(W_gate · n) ⊙ W_up · n),  n = RMSNorm(h)
+ *   heads  = attention(norm₁(x))                       (the input of W_O: the HEADS site)
+ *   h      = x + norm₂(W_O · heads)                    (norm₂: Gemma-2's post-attention norm, else none)
+ *   x_next = h + norm₄(mlp(norm₃(h)))                  (norm₄: Gemma-2's post-feed-forward norm, else none)
  * </pre>
+ * with, per family (one weight-name mapping each, see {@link #llamaParts}, {@link #gemma2Parts},
+ * {@link #gpt2Parts}):
+ * <ul>
+ *   <li>Llama: RMSNorm, rotary positions, grouped-query attention, mlp = W_down·(silu(W_gate·n) ⊙ W_up·n);
+ *   <li>Gemma-2: token embeddings times √hidden, RMSNorm scaled by (1 + w) in float32, the same
+ *       gated MLP with tanh-approximated GELU, scores scaled by query_pre_attn_scalar^-1/2 and
+ *       soft-capped, sliding-window attention on alternate layers, soft-capped final logits, and
+ *       a head size that need not be hidden / heads;
+ *   <li>GPT-2: learned position embeddings, LayerNorm with bias, biased projections (Conv1D weights
+ *       stored [in, out], q, k, v fused in c_attn), mlp = W_proj·gelu_new(W_fc·n), tied head.
+ * </ul>
  * {@link #forward} runs any chunk of positions from any layer up, against cached keys and values,
  * and calls a {@link SiteHook} at every layer's heads and residual sites: the entry point of both
  * generation and the intervention engine.
@@ -34,24 +49,46 @@ public final class Llama implements AutoCloseable {
         }
     }
 
-    record Layer(NDArray inputNorm, Linear q, Linear k, Linear v, Linear o,
-                 NDArray postAttentionNorm, Linear gate, Linear up, Linear down, int window) {}
+    /**
+     * A normalisation over the hidden axis, computed in (at least) float32 as transformers does.
+     * RMS (Llama): x / rms(x), cast back to the model dtype, then times w.
+     * RMS_ONE_PLUS (Gemma-2): x / rms(x) times (1 + w) still in float32, then cast back; {@code scale}
+     * holds 1 + w (Gemma2RMSNorm: "Llama does x.to(float16) * w whilst Gemma2 is (x * w).to(float16)").
+     * LAYER (GPT-2): (x − mean) / std · w + b, torch's layer_norm.
+     */
+    record Norm(Kind kind, NDArray scale, NDArray bias) {
+        enum Kind { RMS, RMS_ONE_PLUS, LAYER }
+    }
+
+    /** One decoder layer; the norms after attention and after the MLP exist for Gemma-2 only, gate not for GPT-2. */
+    record Layer(Norm attentionNorm, Linear q, Linear k, Linear v, Linear o, Norm attentionOutputNorm,
+                 Norm mlpNorm, Linear gate, Linear up, Linear down, Norm mlpOutputNorm, int window) {}
+
+    /** What a family's weight mapping yields. */
+    private record Parts(NDArray embedTokens, NDArray positionEmbeddings, NDArray embedScale,
+                         Layer[] layers, Norm finalNorm, Linear lmHead) {}
 
     private final ModelConfig config;
     private final NDManager manager;
     private final DataType dtype;
-    private final Rope rope;
+    private final Rope rope;                  // null for learned positions (GPT-2)
     private final NDArray embedTokens;
+    private final NDArray positionEmbeddings; // GPT-2's wpe, else null
+    private final NDArray embedScale;         // Gemma-2's √hidden in the model dtype, else null
     private final Layer[] layers;
-    private final NDArray finalNorm;
-    private final NDArray lmHead;
+    private final Norm finalNorm;
+    private final Linear lmHead;
+    private final float attentionScale;
     private final AutoCloseable source;
     private final NDIndex firstHalf;
     private final NDIndex secondHalf;
 
     /**
-     * Builds the model from named weights. {@code weight} returns each tensor in {@code dtype} on
-     * the manager's device, or null when it is absent.
+     * Builds the model from named weights. {@code weight.apply(name, required)} returns each tensor
+     * in {@code dtype} on the manager's device; for {@code required == false} it returns null when
+     * the tensor is absent (GPT-2 checkpoints are probed that way for the {@code transformer.}
+     * prefix). Derived views (GPT-2's split and transposed projections, Gemma's 1 + w) belong to
+     * {@code manager}, as the weights do.
      */
     public Llama(ModelConfig config, NDManager manager, DataType dtype,
                  BiFunction<String, Boolean, NDArray> weight, AutoCloseable source) {
@@ -59,38 +96,168 @@ public final class Llama implements AutoCloseable {
         this.manager = manager;
         this.dtype = dtype;
         this.source = source;
-        this.rope = new Rope(config);
-        this.embedTokens = weight.apply("model.embed_tokens.weight", true);
-        this.layers = new Layer[config.numLayers()];
-        for (int l = 0; l < layers.length; l++) {
-            String p = "model.layers." + l + ".";
-            layers[l] = new Layer(
-                    weight.apply(p + "input_layernorm.weight", true),
-                    linear(weight, p + "self_attn.q_proj", config.attentionBias()),
-                    linear(weight, p + "self_attn.k_proj", config.attentionBias()),
-                    linear(weight, p + "self_attn.v_proj", config.attentionBias()),
-                    linear(weight, p + "self_attn.o_proj", config.outputBias()),
-                    weight.apply(p + "post_attention_layernorm.weight", true),
-                    linear(weight, p + "mlp.gate_proj", config.mlpBias()),
-                    linear(weight, p + "mlp.up_proj", config.mlpBias()),
-                    linear(weight, p + "mlp.down_proj", config.mlpBias()),
-                    config.slidingWindowPerLayer()[l]);
-        }
-        this.finalNorm = weight.apply("model.norm.weight", true);
-        NDArray head = weight.apply("lm_head.weight", !config.tieWordEmbeddings());
-        this.lmHead = head != null ? head : embedTokens;
+        this.rope = config.family().usesRope() ? new Rope(config) : null;
+        Parts parts = switch (config.family()) {
+            case GEMMA2 -> gemma2Parts(config, weight);
+            case GPT2 -> gpt2Parts(config, weight);
+            case LLAMA, MISTRAL, QWEN2 -> llamaParts(config, weight);
+        };
+        this.embedTokens = parts.embedTokens();
+        this.positionEmbeddings = parts.positionEmbeddings();
+        this.embedScale = parts.embedScale();
+        this.layers = parts.layers();
+        this.finalNorm = parts.finalNorm();
+        this.lmHead = parts.lmHead();
+        this.attentionScale = (float) config.attentionScale();
         int half = config.headDim() / 2;
         this.firstHalf = new NDIndex("..., :" + half);
         this.secondHalf = new NDIndex("..., " + half + ":");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Weight mappings, one per family: Hugging Face names → the layer structure above.
+
+    /** LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM. */
+    private Parts llamaParts(ModelConfig c, BiFunction<String, Boolean, NDArray> weight) {
+        NDArray embed = weight.apply("model.embed_tokens.weight", true);
+        Layer[] layers = new Layer[c.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "model.layers." + l + ".";
+            layers[l] = new Layer(
+                    rms(weight.apply(p + "input_layernorm.weight", true)),
+                    linear(weight, p + "self_attn.q_proj", c.attentionBias()),
+                    linear(weight, p + "self_attn.k_proj", c.attentionBias()),
+                    linear(weight, p + "self_attn.v_proj", c.attentionBias()),
+                    linear(weight, p + "self_attn.o_proj", c.outputBias()),
+                    null,
+                    // Llama's "post_attention_layernorm" is the norm before the MLP.
+                    rms(weight.apply(p + "post_attention_layernorm.weight", true)),
+                    linear(weight, p + "mlp.gate_proj", c.mlpBias()),
+                    linear(weight, p + "mlp.up_proj", c.mlpBias()),
+                    linear(weight, p + "mlp.down_proj", c.mlpBias()),
+                    null,
+                    c.slidingWindowPerLayer()[l]);
+        }
+        return new Parts(embed, null, null, layers, rms(weight.apply("model.norm.weight", true)), head(c, weight, embed));
+    }
+
+    /**
+     * Gemma2ForCausalLM (transformers models/gemma2/modeling_gemma2.py). Its
+     * "post_attention_layernorm" normalises the attention output before the residual addition, and
+     * "pre_feedforward_layernorm" is the norm before the MLP.
+     */
+    private Parts gemma2Parts(ModelConfig c, BiFunction<String, Boolean, NDArray> weight) {
+        NDArray embed = weight.apply("model.embed_tokens.weight", true);
+        Layer[] layers = new Layer[c.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "model.layers." + l + ".";
+            layers[l] = new Layer(
+                    onePlusRms(weight.apply(p + "input_layernorm.weight", true)),
+                    linear(weight, p + "self_attn.q_proj", c.attentionBias()),
+                    linear(weight, p + "self_attn.k_proj", c.attentionBias()),
+                    linear(weight, p + "self_attn.v_proj", c.attentionBias()),
+                    linear(weight, p + "self_attn.o_proj", c.outputBias()),
+                    onePlusRms(weight.apply(p + "post_attention_layernorm.weight", true)),
+                    onePlusRms(weight.apply(p + "pre_feedforward_layernorm.weight", true)),
+                    linear(weight, p + "mlp.gate_proj", false),
+                    linear(weight, p + "mlp.up_proj", false),
+                    linear(weight, p + "mlp.down_proj", false),
+                    onePlusRms(weight.apply(p + "post_feedforward_layernorm.weight", true)),
+                    c.slidingWindowPerLayer()[l]);
+        }
+        // Gemma2Model: hidden_states * torch.tensor(hidden_size**0.5, dtype=hidden_states.dtype),
+        // i.e. the factor rounded to the model dtype first (55.5, not 55.4256, for 3072 in half).
+        NDArray scale = keep(typed(manager.create((float) Math.sqrt(c.hiddenSize())), dtype));
+        return new Parts(embed, null, scale, layers, onePlusRms(weight.apply("model.norm.weight", true)),
+                head(c, weight, embed));
+    }
+
+    /**
+     * GPT2LMHeadModel (transformers models/gpt2/modeling_gpt2.py). Names are {@code transformer.h.0...}
+     * in checkpoints saved from GPT2LMHeadModel and bare {@code h.0...} in those saved from GPT2Model
+     * (openai-community/gpt2 itself); both load. Conv1D stores its weight as [in, out], hence the
+     * transposes; c_attn holds q, k and v side by side along its output axis.
+     */
+    private Parts gpt2Parts(ModelConfig c, BiFunction<String, Boolean, NDArray> weight) {
+        NDArray wte = weight.apply("transformer.wte.weight", false);
+        String t = "transformer.";
+        if (wte == null) {
+            t = "";
+            wte = weight.apply("wte.weight", true);
+        }
+        NDArray wpe = weight.apply(t + "wpe.weight", true);
+        int hidden = c.hiddenSize();
+        Layer[] layers = new Layer[c.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = t + "h." + l + ".";
+            NDArray qkv = weight.apply(p + "attn.c_attn.weight", true);    // [hidden, 3·hidden]
+            NDArray qkvBias = weight.apply(p + "attn.c_attn.bias", true);  // [3·hidden]
+            Linear[] split = new Linear[3];
+            for (int i = 0; i < 3; i++) {
+                String range = i * hidden + ":" + (i + 1) * hidden;
+                split[i] = new Linear(keep(qkv.get(":, " + range).transpose()), keep(qkvBias.get(range)));
+            }
+            layers[l] = new Layer(
+                    layerNorm(weight, p + "ln_1"),
+                    split[0], split[1], split[2],
+                    conv1d(weight, p + "attn.c_proj"),
+                    null,
+                    layerNorm(weight, p + "ln_2"),
+                    null,
+                    conv1d(weight, p + "mlp.c_fc"),
+                    conv1d(weight, p + "mlp.c_proj"),
+                    null,
+                    0);
+        }
+        return new Parts(wte, wpe, null, layers, layerNorm(weight, t + "ln_f"), head(c, weight, wte));
+    }
+
+    /** The output projection: the token embeddings when tied (as transformers ties them), else lm_head. */
+    private static Linear head(ModelConfig c, BiFunction<String, Boolean, NDArray> weight, NDArray embed) {
+        return new Linear(c.tieWordEmbeddings() ? embed : weight.apply("lm_head.weight", true), null);
     }
 
     private static Linear linear(BiFunction<String, Boolean, NDArray> weight, String name, boolean bias) {
         return new Linear(weight.apply(name + ".weight", true), bias ? weight.apply(name + ".bias", true) : null);
     }
 
+    /** GPT-2's Conv1D: y = x·W + b with W stored [in, out], i.e. a Linear with W transposed (a view). */
+    private static Linear conv1d(BiFunction<String, Boolean, NDArray> weight, String name) {
+        return new Linear(keep(weight.apply(name + ".weight", true).transpose()), weight.apply(name + ".bias", true));
+    }
+
+    private static Norm rms(NDArray w) {
+        return new Norm(Norm.Kind.RMS, w, null);
+    }
+
+    private Norm onePlusRms(NDArray w) {
+        return new Norm(Norm.Kind.RMS_ONE_PLUS, keep(wide(w).add(1f)), null);
+    }
+
+    private Norm layerNorm(BiFunction<String, Boolean, NDArray> weight, String name) {
+        return new Norm(Norm.Kind.LAYER, wide(weight.apply(name + ".weight", true)), wide(weight.apply(name + ".bias", true)));
+    }
+
+    /** A frozen weight in the type norms compute in: float32 for a half-precision model. */
+    private static NDArray wide(NDArray w) {
+        return w.getDataType() == DataType.FLOAT16 ? keep(w.toType(DataType.FLOAT32, false)) : w;
+    }
+
+    private static NDArray typed(NDArray a, DataType dtype) {
+        return a.getDataType() == dtype ? a : a.toType(dtype, false);
+    }
+
+    /** Weights derived at construction live as long as the model, whatever scope is open. */
+    private static NDArray keep(NDArray a) {
+        NDScope.unregister(a);
+        return a;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
     /**
      * Loads a Hugging Face model folder. {@code dtype} is FLOAT32, or FLOAT16 (meant for GPUs: CPU
-     * half-precision matrix products are slow).
+     * half-precision matrix products are slow). BF16 checkpoints are widened in Java on the way in.
      */
     public static Llama load(Path dir, Device device, DataType dtype) {
         ModelConfig config = ModelConfig.load(dir);
@@ -124,8 +291,14 @@ public final class Llama implements AutoCloseable {
         return manager.getDevice();
     }
 
+    /** The rotary tables' frequencies, or null when the model learns its positions (GPT-2). */
     Rope rope() {
         return rope;
+    }
+
+    /** Whether the embeddings depend on positions (GPT-2's learned table). */
+    boolean learnedPositions() {
+        return positionEmbeddings != null;
     }
 
     /** Size of the vector at a site. */
@@ -138,9 +311,50 @@ public final class Llama implements AutoCloseable {
         return new Chunk(this, positions, past);
     }
 
-    /** Token embeddings, [batch, width, hidden], for int64 ids [batch, width]. */
+    /**
+     * The input of the first layer, [batch, width, hidden], for int64 ids [batch, width] at
+     * positions 0 .. width − 1 of every sequence (a chunk that starts the sequences, no cache).
+     * Where positions matter (GPT-2) and a chunk continues a cache, use {@link #embed(NDArray, Chunk)}.
+     */
     public NDArray embed(NDArray ids) {
-        return ids.getNDArrayInternal().embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+        NDArray x = tokens(ids);
+        if (positionEmbeddings == null) return x;
+        long width = ids.getShape().get(1);
+        checkPosition(width - 1);
+        NDArray positions = manager.arange(0, (int) width, 1, DataType.INT64).expandDims(0);
+        return x.add(lookup(positions, positionEmbeddings));
+    }
+
+    /**
+     * The input of the first layer, [batch, width, hidden], for int64 ids [batch, width] at the
+     * chunk's positions: token embeddings (times √hidden for Gemma-2), plus the position embeddings
+     * for GPT-2 (padding slots take position 0; their rows are ignored).
+     */
+    public NDArray embed(NDArray ids, Chunk chunk) {
+        Shape s = ids.getShape();
+        if (s.dimension() != 2 || s.get(0) != chunk.batch() || s.get(1) != chunk.width()) {
+            throw new IllegalArgumentException("ids " + s + " do not match the chunk's [" + chunk.batch() + ", "
+                    + chunk.width() + "] positions");
+        }
+        NDArray x = tokens(ids);
+        return positionEmbeddings == null ? x : x.add(lookup(chunk.positionIds, positionEmbeddings));
+    }
+
+    private NDArray tokens(NDArray ids) {
+        NDArray x = lookup(ids, embedTokens);
+        return embedScale == null ? x : x.mul(embedScale);
+    }
+
+    private static NDArray lookup(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** GPT-2 has a row per position up to n_positions and nothing beyond. */
+    void checkPosition(long position) {
+        if (positionEmbeddings != null && position >= config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("position " + position + " is beyond the " + config.maxPositionEmbeddings()
+                    + " learned positions (n_positions) of this model");
+        }
     }
 
     /** The hidden states after the last layer and the keys and values of the chunk's positions. */
@@ -163,7 +377,7 @@ public final class Llama implements AutoCloseable {
         }
         KvCache present = new KvCache(layers.length, chunk.keyPositions());
         for (int l = from; l < to; l++) {
-            NDArray heads = attention(l, layers[l], rmsNorm(x, layers[l].inputNorm()), chunk, past, present);
+            NDArray heads = attention(l, layers[l], norm(x, layers[l].attentionNorm()), chunk, past, present);
             x = finishLayer(l, x, heads, chunk, hook);
         }
         return new Output(x, present);
@@ -171,22 +385,31 @@ public final class Llama implements AutoCloseable {
 
     /**
      * The rest of layer l once its attention has produced {@code heads} (the input of o_proj) for
-     * hidden states x that entered the layer: x + W_O·heads, then the MLP block, with the hook
-     * called at both sites. The intervention engine enters here with cached heads, because at
-     * layer ℓ nothing before Δ's addition can change.
+     * hidden states x that entered the layer: x + W_O·heads (through Gemma-2's post-attention norm),
+     * then the MLP block, with the hook called at both sites. The intervention engine enters here
+     * with cached heads, because at layer ℓ nothing before Δ's addition can change.
      */
     public NDArray finishLayer(int l, NDArray x, NDArray heads, Chunk chunk, SiteHook hook) {
         Layer w = layers[l];
         if (hook != null) heads = hook.apply(l, Site.HEADS, heads, chunk);
-        x = x.add(w.o().apply(heads));
-        x = x.add(mlp(w, rmsNorm(x, w.postAttentionNorm())));
+        NDArray attended = w.o().apply(heads);
+        if (w.attentionOutputNorm() != null) attended = norm(attended, w.attentionOutputNorm());
+        x = x.add(attended);
+        NDArray fed = mlp(w, norm(x, w.mlpNorm()));
+        if (w.mlpOutputNorm() != null) fed = norm(fed, w.mlpOutputNorm());
+        x = x.add(fed);
         if (hook != null) x = hook.apply(l, Site.RESIDUAL, x, chunk);
         return x;
     }
 
-    /** Logits, [.., vocab] (FLOAT32, or FLOAT64 for a FLOAT64 model), of hidden states after the last layer. */
+    /**
+     * Logits, [.., vocab] (FLOAT32, or FLOAT64 for a FLOAT64 model), of hidden states after the
+     * last layer; Gemma-2 soft-caps them (cap·tanh(logits / cap)), after widening to float32.
+     */
     public NDArray logits(NDArray hidden) {
-        return Tensors.widen(new Linear(lmHead, null).apply(rmsNorm(hidden, finalNorm)));
+        NDArray logits = Tensors.widen(lmHead.apply(norm(hidden, finalNorm)));
+        double cap = config.finalLogitSoftcapping();
+        return cap > 0 ? softcap(logits, cap) : logits;
     }
 
     private NDArray attention(int l, Layer w, NDArray h, Chunk chunk, KvCache past, KvCache present) {
@@ -195,25 +418,35 @@ public final class Llama implements AutoCloseable {
         NDArray q = w.q().apply(h).reshape(batch, width, heads, d).transpose(0, 2, 1, 3);     // [B,H,S,d]
         NDArray k = w.k().apply(h).reshape(batch, width, kvHeads, d).transpose(0, 2, 1, 3);   // [B,KVH,S,d]
         NDArray v = w.v().apply(h).reshape(batch, width, kvHeads, d).transpose(0, 2, 1, 3);
-        q = rotate(q, chunk);
-        k = rotate(k, chunk);
+        if (rope != null) {
+            q = rotate(q, chunk);
+            k = rotate(k, chunk);
+        }
         if (past != null && past.has(l)) {
             k = past.keys(l).concat(k, 2);
             v = past.values(l).concat(v, 2);
         }
         present.put(l, k, v);
         // Grouped-query attention without copying keys: query head h reads kv head h / (H / KVH),
-        // as transformers' repeat_kv (repeat_interleave) does.
+        // as transformers' repeat_kv (repeat_interleave) does. Scores are (q·kᵀ)·scale, then
+        // Gemma-2's soft cap, then the mask, as in the eager attention of modeling_gemma2.py.
         long group = heads / kvHeads;
-        NDArray scores = q.mul((float) (1.0 / Math.sqrt(d)))
-                .reshape(batch, kvHeads, group, width, d)
+        NDArray scores = q.reshape(batch, kvHeads, group, width, d)
                 .matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3))                              // [B,KVH,g,S,K]
-                .add(chunk.maskFor(w.window()));
+                .mul(attentionScale);
+        double cap = config.attnLogitSoftcapping();
+        if (cap > 0) scores = softcap(scores, cap);
+        scores = scores.add(chunk.maskFor(w.window()));
         NDArray probs = Tensors.cast(Tensors.widen(scores).softmax(-1), dtype);
         return probs.matMul(v.expandDims(2))                                                    // [B,KVH,g,S,d]
                 .reshape(batch, heads, width, d)
                 .transpose(0, 2, 1, 3)
                 .reshape(batch, width, (long) heads * d);
+    }
+
+    /** cap·tanh(x / cap): bounded by ±cap, the identity near 0. */
+    private static NDArray softcap(NDArray x, double cap) {
+        return x.div((float) cap).tanh().mul((float) cap);
     }
 
     /** x·cos + rotate_half(x)·sin, rotate_half(x) = (−x[d/2:], x[:d/2]). */
@@ -222,16 +455,41 @@ public final class Llama implements AutoCloseable {
         return x.mul(chunk.cos).add(rotated.mul(chunk.sin));
     }
 
+    /** Gated (Llama, Gemma-2): W_down·(act(W_gate·n) ⊙ W_up·n); plain (GPT-2): W_down·act(W_up·n). */
     private NDArray mlp(Layer w, NDArray n) {
-        NDArray gate = w.gate().apply(n);
-        return w.down().apply(gate.mul(Activation.sigmoid(gate)).mul(w.up().apply(n)));
+        NDArray up = w.up().apply(n);
+        NDArray inner = w.gate() == null ? activate(up) : activate(w.gate().apply(n)).mul(up);
+        return w.down().apply(inner);
     }
 
-    /** RMSNorm computed in (at least) float32, as transformers does, then scaled by the weight. */
-    private NDArray rmsNorm(NDArray x, NDArray weight) {
+    /** transformers' ACT2FN entries by name. */
+    private NDArray activate(NDArray x) {
+        return switch (config.hiddenAct()) {
+            case "silu" -> x.mul(Activation.sigmoid(x));
+            // gelu_pytorch_tanh (torch's gelu(approximate="tanh")) and gelu_new (NewGELUActivation)
+            // are the same formula: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+            case "gelu_pytorch_tanh", "gelu_new" -> x.mul(x).mul(x).mul(0.044715f).add(x)
+                    .mul((float) Math.sqrt(2 / Math.PI)).tanh().add(1f).mul(x).mul(0.5f);
+            case "gelu" -> x.mul((float) (1 / Math.sqrt(2))).erf().add(1f).mul(x).mul(0.5f);
+            case "relu" -> Activation.relu(x);
+            default -> throw new IllegalStateException("activation " + config.hiddenAct());
+        };
+    }
+
+    private NDArray norm(NDArray x, Norm n) {
         NDArray xf = Tensors.widen(x);
-        NDArray normed = xf.div(xf.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt());
-        return Tensors.cast(normed, dtype).mul(weight);
+        return switch (n.kind()) {
+            case RMS -> Tensors.cast(rmsNormalised(xf), dtype).mul(n.scale());
+            case RMS_ONE_PLUS -> Tensors.cast(rmsNormalised(xf).mul(n.scale()), dtype);
+            case LAYER -> Tensors.cast(xf.getNDArrayInternal()
+                    .layerNorm(xf, new Shape(config.hiddenSize()), n.scale(), n.bias(), config.normEps())
+                    .singletonOrThrow(), dtype);
+        };
+    }
+
+    /** x · rsqrt(mean(x²) + eps) over the last axis. */
+    private NDArray rmsNormalised(NDArray xf) {
+        return xf.div(xf.square().mean(new int[] {-1}, true).add(config.normEps()).sqrt());
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /**
  * The typed content of a Hugging Face {@code config.json}: everything the runtime needs to build
- * a Llama-family decoder, with each family's defaults filled in the way transformers fills them.
+ * a decoder of one of the supported families, with each family's defaults filled in the way
+ * transformers fills them (its {@code configuration_*.py} class attributes).
  */
 public record ModelConfig(
         Family family,
@@ -25,8 +26,8 @@ public record ModelConfig(
         int numLayers,
         int numHeads,
         int numKvHeads,
-        int headDim,
-        float rmsNormEps,
+        int headDim,             // independent of hiddenSize / numHeads for Gemma-2 (2B: 8 × 256 ≠ 2304)
+        float rmsNormEps,        // the epsilon of every norm: RMSNorm, or GPT-2's LayerNorm (layer_norm_epsilon)
         double ropeTheta,
         RopeScaling ropeScaling,
         int vocabSize,
@@ -35,13 +36,27 @@ public record ModelConfig(
         boolean outputBias,      // o_proj carries a bias (Llama attention_bias; not Qwen2)
         boolean mlpBias,
         int[] slidingWindowPerLayer, // 0 = full attention for that layer
-        int maxPositionEmbeddings,
+        int maxPositionEmbeddings,   // GPT-2: n_positions, the size of its learned position table
         int bosTokenId,          // -1 when the checkpoint names none
         int[] eosTokenIds,
-        String torchDtype) {
+        String torchDtype,
+        String hiddenAct,        // the MLP's activation: silu, gelu_pytorch_tanh, gelu_new, gelu, relu
+        double queryPreAttnScalar,    // attention scores are scaled by queryPreAttnScalar^-1/2
+        double attnLogitSoftcapping,  // 0 = none; else scores become cap·tanh(scores / cap)
+        double finalLogitSoftcapping) {
 
     /** One weight-name mapping and one set of numerics per family; see {@link Llama}. */
-    public enum Family { LLAMA, MISTRAL, QWEN2 }
+    public enum Family {
+        LLAMA, MISTRAL, QWEN2, GEMMA2, GPT2;
+
+        /** Rotary position embeddings (all but GPT-2, which learns a position table). */
+        public boolean usesRope() {
+            return this != GPT2;
+        }
+    }
+
+    /** The {@code model_type} values this runtime runs, for messages and {@code info}. */
+    public static final String SUPPORTED = "llama, mistral, qwen2, gemma2, gpt2";
 
     /** RoPE frequency scaling ({@code rope_scaling}); {@code type} is "llama3" or "linear". */
     public record RopeScaling(String type, double factor, double lowFreqFactor, double highFreqFactor,
@@ -50,6 +65,12 @@ public record ModelConfig(
     public int qDim() { return numHeads * headDim; }
 
     public int kvDim() { return numKvHeads * headDim; }
+
+    /** The epsilon of every norm (RMSNorm or LayerNorm); the same as {@link #rmsNormEps()}. */
+    public float normEps() { return rmsNormEps; }
+
+    /** The factor applied to q·k: {@code queryPreAttnScalar^-1/2} (1/√headDim outside Gemma-2). */
+    public double attentionScale() { return 1.0 / Math.sqrt(queryPreAttnScalar); }
 
     public static ModelConfig load(Path dir) {
         Path file = dir.resolve("config.json");
@@ -86,17 +107,24 @@ public record ModelConfig(
             case "llama" -> Family.LLAMA;
             case "mistral" -> Family.MISTRAL;
             case "qwen2" -> Family.QWEN2;
+            case "gemma2" -> Family.GEMMA2;
+            case "gpt2" -> Family.GPT2;
             default -> throw new CheckpointException(file + ": unsupported model_type \"" + modelType
-                    + "\" (supported: llama, mistral, qwen2)");
+                    + "\" (supported: " + SUPPORTED + ")");
         };
+        return switch (family) {
+            case GEMMA2 -> gemma2(c, file, modelType);
+            case GPT2 -> gpt2(c, file, modelType);
+            default -> llama(c, file, modelType, family);
+        };
+    }
+
+    /** Llama, Mistral, Qwen2: transformers' LlamaConfig / MistralConfig / Qwen2Config. */
+    private static ModelConfig llama(JsonObject c, Path file, String modelType, Family family) {
         int hidden = positive(c, "hidden_size", file);
         int heads = positive(c, "num_attention_heads", file);
         int layers = positive(c, "num_hidden_layers", file);
-        int kvHeads = integer(c, "num_key_value_heads", heads);
-        if (kvHeads <= 0 || heads % kvHeads != 0) {
-            throw new CheckpointException(file + ": num_attention_heads " + heads
-                    + " is not a multiple of num_key_value_heads " + kvHeads);
-        }
+        int kvHeads = kvHeads(c, heads, file);
         int headDim = integer(c, "head_dim", hidden / heads);
         String act = str(c, "hidden_act", "silu");
         if (!act.equals("silu") && !act.equals("swish")) {
@@ -121,7 +149,7 @@ public record ModelConfig(
         return new ModelConfig(family, modelType, hidden, positive(c, "intermediate_size", file), layers, heads,
                 kvHeads, headDim,
                 (float) dbl(c, "rms_norm_eps", 1e-6),
-                dbl(c, "rope_theta", 10000.0),
+                ropeTheta(c, 10000.0),
                 ropeScaling(c, file),
                 positive(c, "vocab_size", file),
                 bool(c, "tie_word_embeddings", false),
@@ -130,7 +158,132 @@ public record ModelConfig(
                 integer(c, "max_position_embeddings", 4096),
                 integer(c, "bos_token_id", -1),
                 tokenIds(c.get("eos_token_id")),
-                str(c, "torch_dtype", str(c, "dtype", "float32")));
+                dtype(c), "silu", headDim, 0, 0);
+    }
+
+    /**
+     * Gemma-2 (transformers' Gemma2Config): head_dim defaults to 256 whatever the hidden size,
+     * attention scores are scaled by query_pre_attn_scalar^-1/2 and soft-capped, final logits are
+     * soft-capped, and layers alternate sliding-window (even layers) and full attention unless
+     * layer_types says otherwise. A key given as null switches its feature off; an absent key takes
+     * transformers' default.
+     */
+    private static ModelConfig gemma2(JsonObject c, Path file, String modelType) {
+        int hidden = positive(c, "hidden_size", file);
+        int heads = positive(c, "num_attention_heads", file);
+        int layers = positive(c, "num_hidden_layers", file);
+        int kvHeads = kvHeads(c, heads, file);
+        int headDim = integer(c, "head_dim", 256);
+        if (bool(c, "use_bidirectional_attention", false)) {
+            throw new CheckpointException(file + ": bidirectional Gemma-2 (an encoder) is not a causal LM");
+        }
+        // Gemma2MLP reads hidden_activation; hidden_act is a leftover of Gemma 1 configs.
+        String act = activation(str(c, "hidden_activation", "gelu_pytorch_tanh"), file);
+        int window = c.has("sliding_window") && c.get("sliding_window").isJsonNull() ? 0 : integer(c, "sliding_window", 4096);
+        int[] windows = new int[layers];
+        JsonElement types = c.get("layer_types");
+        for (int l = 0; l < layers; l++) {
+            boolean sliding;
+            if (types != null && !types.isJsonNull()) {
+                JsonArray a = types.getAsJsonArray();
+                if (a.size() != layers) {
+                    throw new CheckpointException(file + ": layer_types lists " + a.size() + " layers, num_hidden_layers is " + layers);
+                }
+                String t = a.get(l).getAsString();
+                if (!t.equals("sliding_attention") && !t.equals("full_attention")) {
+                    throw new CheckpointException(file + ": unsupported layer type \"" + t + "\"");
+                }
+                sliding = t.equals("sliding_attention");
+            } else {
+                sliding = l % 2 == 0; // Gemma2Config: "sliding_attention" if (i + 1) % 2 else "full_attention"
+            }
+            windows[l] = sliding ? window : 0;
+        }
+        boolean bias = bool(c, "attention_bias", false);
+        return new ModelConfig(Family.GEMMA2, modelType, hidden, positive(c, "intermediate_size", file), layers, heads,
+                kvHeads, headDim,
+                (float) dbl(c, "rms_norm_eps", 1e-6),
+                ropeTheta(c, 10000.0),
+                ropeScaling(c, file),
+                positive(c, "vocab_size", file),
+                bool(c, "tie_word_embeddings", true),
+                bias, bias, false,
+                windows,
+                integer(c, "max_position_embeddings", 8192),
+                integer(c, "bos_token_id", 2),
+                c.has("eos_token_id") ? tokenIds(c.get("eos_token_id")) : new int[] {1},
+                dtype(c), act,
+                dbl(c, "query_pre_attn_scalar", 256),
+                dblOrNone(c, "attn_logit_softcapping", 50.0),
+                dblOrNone(c, "final_logit_softcapping", 30.0));
+    }
+
+    /**
+     * GPT-2 (transformers' GPT2Config, whose keys are n_embd, n_layer, n_head, n_inner, n_positions,
+     * layer_norm_epsilon, activation_function): full multi-head attention with biases everywhere,
+     * scores scaled by 1/√headDim when scale_attn_weights (the default), learned positions, a
+     * 4·n_embd MLP unless n_inner is set, and the head tied to the token embeddings.
+     */
+    private static ModelConfig gpt2(JsonObject c, Path file, String modelType) {
+        int hidden = c.has("n_embd") ? positive(c, "n_embd", file) : positive(c, "hidden_size", file);
+        int layers = c.has("n_layer") ? positive(c, "n_layer", file) : positive(c, "num_hidden_layers", file);
+        int heads = c.has("n_head") ? positive(c, "n_head", file) : positive(c, "num_attention_heads", file);
+        if (hidden % heads != 0) {
+            throw new CheckpointException(file + ": n_embd " + hidden + " is not a multiple of n_head " + heads);
+        }
+        if (bool(c, "scale_attn_by_inverse_layer_idx", false)) {
+            throw new CheckpointException(file + ": scale_attn_by_inverse_layer_idx is not supported");
+        }
+        if (bool(c, "add_cross_attention", false)) {
+            throw new CheckpointException(file + ": GPT-2 with cross-attention is not a decoder-only LM");
+        }
+        int headDim = hidden / heads;
+        int inner = integer(c, "n_inner", 4 * hidden);
+        String act = activation(str(c, "activation_function", "gelu_new"), file);
+        return new ModelConfig(Family.GPT2, modelType, hidden, inner, layers, heads, heads, headDim,
+                (float) dbl(c, "layer_norm_epsilon", 1e-5),
+                0, null,
+                integer(c, "vocab_size", 50257),
+                bool(c, "tie_word_embeddings", true),
+                true, true, true,
+                new int[layers],
+                integer(c, "n_positions", integer(c, "max_position_embeddings", 1024)),
+                integer(c, "bos_token_id", 50256),
+                c.has("eos_token_id") ? tokenIds(c.get("eos_token_id")) : new int[] {50256},
+                dtype(c), act,
+                // GPT2Attention divides by value.size(-1) ** 0.5 only when scale_attn_weights
+                bool(c, "scale_attn_weights", true) ? headDim : 1, 0, 0);
+    }
+
+    private static int kvHeads(JsonObject c, int heads, Path file) {
+        int kvHeads = integer(c, "num_key_value_heads", heads);
+        if (kvHeads <= 0 || heads % kvHeads != 0) {
+            throw new CheckpointException(file + ": num_attention_heads " + heads
+                    + " is not a multiple of num_key_value_heads " + kvHeads);
+        }
+        return kvHeads;
+    }
+
+    /** transformers' ACT2FN names this runtime implements (see Llama's activation). */
+    private static String activation(String name, Path file) {
+        return switch (name) {
+            case "silu", "swish" -> "silu";
+            case "gelu_pytorch_tanh", "gelu_new", "gelu", "relu" -> name;
+            default -> throw new CheckpointException(file + ": unsupported activation \"" + name
+                    + "\" (supported: silu, gelu_pytorch_tanh, gelu_new, gelu, relu)");
+        };
+    }
+
+    /** rope_theta, or (newer configs) rope_parameters.rope_theta. */
+    private static double ropeTheta(JsonObject c, double dflt) {
+        if (c.has("rope_theta") && !c.get("rope_theta").isJsonNull()) return c.get("rope_theta").getAsDouble();
+        JsonElement p = c.get("rope_parameters");
+        if (p != null && p.isJsonObject()) return dbl(p.getAsJsonObject(), "rope_theta", dflt);
+        return dflt;
+    }
+
+    private static String dtype(JsonObject c) {
+        return str(c, "torch_dtype", str(c, "dtype", "float32"));
     }
 
     private static RopeScaling ropeScaling(JsonObject c, Path file) {
@@ -174,6 +327,12 @@ public record ModelConfig(
 
     private static double dbl(JsonObject c, String key, double dflt) {
         return c.has(key) && !c.get(key).isJsonNull() ? c.get(key).getAsDouble() : dflt;
+    }
+
+    /** The value; 0 for an explicit null (feature off); {@code dflt} when absent. */
+    private static double dblOrNone(JsonObject c, String key, double dflt) {
+        if (!c.has(key)) return dflt;
+        return c.get(key).isJsonNull() ? 0 : c.get(key).getAsDouble();
     }
 
     private static boolean bool(JsonObject c, String key, boolean dflt) {

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +65,57 @@ class CliTest {
         assertTrue(bad.err().contains("--layer 2 out of range 0..1"), bad.err());
         Run badId = run("logits", "--model", dir.toString(), "--ids", "1,500");
         assertTrue(badId.err().contains("token id 500 outside the vocabulary"), badId.err());
+    }
+
+    @Test
+    void gemma2AndGpt2RunEveryCommand() throws Exception {
+        List<String> words = List.of("Q", ":", "A", "hot", "cold", "big", "small", "up", "down", "fast", "slow",
+                "old", "new", "dark", "light", "hard", "soft", "high", "low", "early", "late", "rich", "poor",
+                "wet", "dry", "loud", "quiet");
+        StringBuilder task = new StringBuilder("[");
+        for (int i = 3; i < words.size(); i += 2) {
+            task.append(i > 3 ? "," : "").append("{\"input\":\"").append(words.get(i))
+                    .append("\",\"output\":\"").append(words.get(i + 1)).append("\"}");
+        }
+        Path taskFile = Files.writeString(tmp.resolve("opposites.json"), task.append("]").toString());
+        for (laai.model.RandomLlama random : new laai.model.RandomLlama[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2()}) {
+            String type = random.config.get("model_type").toString();
+            Path dir = random.set("bos_token_id", 2).set("eos_token_id", 1)
+                    .write(tmp.resolve(type), type.equals("gemma2") ? DType.BF16 : DType.F16, 0);
+            Fixtures.writeWordTokenizer(dir, words);
+            String model = dir.toString();
+
+            Run info = run("info", "--model", model, "--json");
+            assertEquals(0, info.code(), info.err());
+            JsonObject i = JsonParser.parseString(info.out()).getAsJsonObject();
+            assertEquals(type, i.get("architecture").getAsString());
+            assertEquals(16, i.get("head_size").getAsInt());
+            assertEquals(type.equals("gemma2") ? "bfloat16" : "float16", i.get("checkpoint_dtype").getAsString());
+
+            Run logits = run("logits", "--model", model, "--ids", "2,5,9", "--json");
+            assertEquals(0, logits.code(), logits.err());
+            assertEquals(97, JsonParser.parseString(logits.out()).getAsJsonObject().getAsJsonArray("logits")
+                    .get(2).getAsJsonArray().size());
+
+            for (String site : new String[] {"heads", "residual"}) {
+                Run act = run("activations", "--model", model, "--ids", "2,5,9", "--layer", "2", "--site", site, "--json");
+                assertEquals(0, act.code(), act.err());
+                int expected = site.equals("heads") ? 64 : (type.equals("gemma2") ? 48 : 64);
+                assertEquals(expected, JsonParser.parseString(act.out()).getAsJsonObject().getAsJsonArray("vector").size());
+            }
+
+            Run gen = run("generate", "--model", model, "--prompt", "Q : hot", "--max-new-tokens", "5", "--json");
+            assertEquals(0, gen.code(), gen.err());
+            JsonObject g = JsonParser.parseString(gen.out()).getAsJsonObject();
+            assertTrue(g.getAsJsonArray("ids").size() >= 4, gen.out());
+
+            Run rows = run("intervene", "--model", model, "--task", taskFile.toString(), "--layer", "1",
+                    "--train", "4", "--test", "4", "--steps", "3", "--shots", "2", "--json");
+            assertEquals(0, rows.code(), rows.err());
+            var array = JsonParser.parseString(rows.out()).getAsJsonObject().getAsJsonArray("rows");
+            assertEquals(4, array.size(), rows.out());
+            assertEquals("delta", array.get(3).getAsJsonObject().get("method").getAsString());
+        }
     }
 
     @Test

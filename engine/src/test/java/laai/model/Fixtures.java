@@ -28,16 +28,80 @@ public final class Fixtures {
         return new RandomLlama(64, 2, 4, 2, 96, 97).scale(0.2f);
     }
 
+    /**
+     * A small Gemma-2: hidden 48, 3 layers (sliding, full, sliding), 4 heads of 16 over 2 kv heads
+     * (so heads·head size = 64 ≠ hidden), vocab 97, query_pre_attn_scalar 24 (≠ head size),
+     * window 4, and soft caps small enough to bend these random scores and logits.
+     */
+    public static RandomLlama tinyGemma2() {
+        return RandomLlama.gemma2(48, 3, 4, 2, 16, 96, 97).scale(0.2f)
+                .set("query_pre_attn_scalar", 24)
+                .set("sliding_window", 4)
+                .set("attn_logit_softcapping", 3.0)
+                .set("final_logit_softcapping", 5.0);
+    }
+
+    /** A small GPT-2: n_embd 64, 3 layers, 4 heads, vocab 97, 32 positions. */
+    public static RandomLlama tinyGpt2() {
+        return RandomLlama.gpt2(64, 3, 4, 97, 32).scale(0.2f);
+    }
+
+    /**
+     * Writes a word-level tokenizer.json (whitespace split, unknown words to id 0) whose ids are
+     * {@code <unk>} 0, {@code <eos>} 1, {@code <bos>} 2, then the words given: enough for a random
+     * checkpoint to run the text commands.
+     */
+    public static void writeWordTokenizer(Path dir, java.util.List<String> words) {
+        com.google.gson.JsonObject vocab = new com.google.gson.JsonObject();
+        vocab.addProperty("<unk>", 0);
+        vocab.addProperty("<eos>", 1);
+        vocab.addProperty("<bos>", 2);
+        for (String w : words) if (!vocab.has(w)) vocab.addProperty(w, vocab.size());
+        com.google.gson.JsonObject model = new com.google.gson.JsonObject();
+        model.addProperty("type", "WordLevel");
+        model.add("vocab", vocab);
+        model.addProperty("unk_token", "<unk>");
+        com.google.gson.JsonObject pre = new com.google.gson.JsonObject();
+        pre.addProperty("type", "Whitespace");
+        com.google.gson.JsonObject tok = new com.google.gson.JsonObject();
+        tok.addProperty("version", "1.0");
+        tok.add("added_tokens", new com.google.gson.JsonArray());
+        tok.add("pre_tokenizer", pre);
+        tok.add("model", model);
+        try {
+            Files.writeString(dir.resolve("tokenizer.json"), tok.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Logits [T][V] of one full forward pass over ids (no cache), optionally with a hook. */
     public static float[][] logits(Llama model, long[] ids, SiteHook hook) {
-        NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)));
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
+        NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
         NDArray logits = model.logits(model.forward(x, 0, chunk, null, hook).hidden());
         float[] flat = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         int vocab = flat.length / ids.length;
         float[][] rows = new float[ids.length][vocab];
         for (int t = 0; t < ids.length; t++) System.arraycopy(flat, t * vocab, rows[t], 0, vocab);
         return rows;
+    }
+
+    /** Greedy decoding by a full forward pass over the whole sequence at every step (no cache). */
+    public static long[] greedyByRecomputation(Llama model, long[] prompt, int n) {
+        long[] seq = prompt.clone();
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            try (ai.djl.ndarray.NDScope s = new ai.djl.ndarray.NDScope()) {
+                float[] last = logits(model, seq, null)[seq.length - 1];
+                int best = 0;
+                for (int v = 1; v < last.length; v++) if (last[v] > last[best]) best = v;
+                out[i] = best;
+                seq = java.util.Arrays.copyOf(seq, seq.length + 1);
+                seq[seq.length - 1] = best;
+            }
+        }
+        return out;
     }
 
     public static double maxAbsDiff(float[][] a, float[][] b) {

@@ -289,8 +289,8 @@ class LlamaTest {
     /** Negative log-likelihood of the tokens after the intervened position. */
     private static NDArray objective(Llama model, NDArray v, Site site, int[] at) {
         long[] ids = IDS;
-        NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)));
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
+        NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
         NDArray logits = model.logits(model.forward(x, 0, chunk, null,
                 new AddVector(1, site, v, Positions.exactly(at))).hidden()).get("0, 3:-1");
         NDArray targets = model.manager().create(Arrays.copyOfRange(ids, 4, ids.length)).expandDims(1);
