@@ -96,20 +96,24 @@ public final class Optimizer {
                 break;
             }
             if (settings.solver() == Solver.SUBGRADIENT) penalty.addSubgradient(delta, grad);
-            adam(delta, grad, m, v, step);
-            if (settings.solver() == Solver.PROXIMAL) penalty.prox(delta, settings.learningRate());
+            double[] steps = adam(delta, grad, m, v, step);
+            if (settings.solver() == Solver.PROXIMAL) penalty.prox(delta, steps);
         }
         int run = Math.min(step, settings.steps());
         return new Result(best, bestLoss, bestObjective, bestStep, run, reason, losses, penalty.activeGroups(best));
     }
 
-    private void adam(float[] w, float[] g, float[] m, float[] s, int t) {
+    /** One Adam step in place; returns each entry's effective step lr / (√v̂ + ε). */
+    private double[] adam(float[] w, float[] g, float[] m, float[] s, int t) {
         double c1 = 1 - Math.pow(BETA1, t), c2 = 1 - Math.pow(BETA2, t), lr = settings.learningRate();
+        double[] steps = new double[w.length];
         for (int i = 0; i < w.length; i++) {
             m[i] = (float) (BETA1 * m[i] + (1 - BETA1) * g[i]);
             s[i] = (float) (BETA2 * s[i] + (1 - BETA2) * g[i] * g[i]);
-            w[i] -= (float) (lr * (m[i] / c1) / (Math.sqrt(s[i] / c2) + EPS));
+            steps[i] = lr / (Math.sqrt(s[i] / c2) + EPS);
+            w[i] -= (float) (steps[i] * (m[i] / c1));
         }
+        return steps;
     }
 
     private static boolean allFinite(float[] x) {

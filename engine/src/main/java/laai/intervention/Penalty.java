@@ -19,17 +19,30 @@ public record Penalty(double lasso, double groupLasso, int groupSize) {
         return lasso * l1 + groupLasso * groups;
     }
 
-    /** The proximal map with step η, in place: entry soft-thresholding, then group shrinkage. */
+    /** The proximal map with one step η for every entry, in place; see {@link #prox(float[], double[])}. */
     public void prox(float[] u, double eta) {
-        double t = eta * lasso;
+        double[] steps = new double[u.length];
+        java.util.Arrays.fill(steps, eta);
+        prox(u, steps);
+    }
+
+    /**
+     * The proximal map with a step η_i per entry, in place: soft-threshold entry i by η_i·γ, then
+     * shrink each group by max(0, 1 − η̄_h·λ/‖u_h‖₂), η̄_h the group's mean step. With Adam the
+     * steps are its per-entry effective learning rates, so the penalty acts on the same scale as
+     * the loss step it follows (a single η = lr would leave it negligible next to Adam's
+     * normalised steps).
+     */
+    public void prox(float[] u, double[] eta) {
         for (int i = 0; i < u.length; i++) {
-            double a = Math.abs(u[i]) - t;
+            double a = Math.abs(u[i]) - eta[i] * lasso;
             u[i] = a > 0 ? (float) Math.copySign(a, u[i]) : 0f;
         }
         if (groupLasso == 0) return;
         for (int g = 0; g < u.length / groupSize; g++) {
-            double norm = Math.sqrt(groupSquares(u, g));
-            double scale = norm > 0 ? Math.max(0, 1 - eta * groupLasso / norm) : 0;
+            double norm = Math.sqrt(groupSquares(u, g)), step = 0;
+            for (int i = g * groupSize; i < (g + 1) * groupSize; i++) step += eta[i] / groupSize;
+            double scale = norm > 0 ? Math.max(0, 1 - step * groupLasso / norm) : 0;
             for (int i = g * groupSize; i < (g + 1) * groupSize; i++) u[i] = (float) (u[i] * scale);
         }
     }

@@ -6,8 +6,9 @@ import java.util.Locale;
  * How the non-smooth penalty γ‖Δ‖₁ + λ Σ_h ‖Δ_h‖₂ is handled.
  * <ul>
  * <li>{@link #PROXIMAL}: an Adam step on the smooth loss, then the penalty's proximal map with
- * step η = learning rate: soft-threshold every entry by η·γ, then shrink each head block by
- * max(0, 1 − η·λ/‖u_h‖₂). This yields exact zeros, so whole heads switch off.</li>
+ * Adam's per-entry step η_i = lr/(√v̂_i + ε) (a diagonally preconditioned proximal gradient):
+ * soft-threshold entry i by η_i·γ, then shrink each head block by max(0, 1 − η̄_h·λ/‖u_h‖₂).
+ * This yields exact zeros, so whole heads switch off.</li>
  * <li>{@link #SUBGRADIENT}: plain Adam on loss + penalty with the subgradient γ·sign(Δ) +
  * λ·Δ_h/‖Δ_h‖ (zero at zero): what an autograd implementation of the paper's objective does.
  * Entries hover near zero instead of reaching it.</li>
