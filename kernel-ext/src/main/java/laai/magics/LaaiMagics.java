@@ -29,8 +29,13 @@ public final class LaaiMagics implements Extension {
                     (LineMagic<Object, BaseKernel>) (k, args) -> MagicDispatcher.run(command, args, host));
         }
         // What Java cells next to the magics use: the session, and the engine's tables and plots.
-        kernel.evalRaw("import laai.magics.Laai;\nimport laai.magics.ResultCharts;\n"
-                + "import laai.report.Plots;\nimport laai.report.ResultTables;");
+        // A convenience only: the magics work without it, so a kernel that refuses it still gets them.
+        try {
+            kernel.evalRaw("import laai.magics.Laai;\nimport laai.magics.ResultCharts;\n"
+                    + "import laai.report.Plots;\nimport laai.report.ResultTables;");
+        } catch (RuntimeException e) {
+            System.err.println("laai magics: could not add the default imports: " + e.getMessage());
+        }
     }
 
     @Override

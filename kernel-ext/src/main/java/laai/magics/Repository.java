@@ -50,9 +50,9 @@ public final class Repository {
     }
 
     /**
-     * A path as a user wrote it. Relative paths mean the repository's file when it exists (so
-     * {@code models/demo} works from a notebook in {@code notebooks/}), else the working
-     * directory's.
+     * A path as a user wrote it. A relative path means the repository's file (so
+     * {@code models/demo} works from a notebook in {@code notebooks/}), unless only the working
+     * directory has it; when neither has it, the repository's path, for the error message.
      */
     public Path resolve(String path) {
         Path p = Path.of(path);
@@ -60,6 +60,7 @@ public final class Repository {
             return p.normalize();
         }
         Path inRepository = root.resolve(p).normalize();
-        return Files.exists(inRepository) ? inRepository : p.toAbsolutePath().normalize();
+        Path inWorkingDirectory = p.toAbsolutePath().normalize();
+        return !Files.exists(inRepository) && Files.exists(inWorkingDirectory) ? inWorkingDirectory : inRepository;
     }
 }

@@ -27,6 +27,7 @@ public final class ResultCharts {
 
     /** Exact match against N, one series per method; baselines included, as they depend on N too. */
     public static XYChart exactMatchPerTrainingSize(List<ResultRow> rows) {
+        requireRows(rows);
         XYChart chart = new XYChartBuilder().width(640).height(400).title("Exact match per number of training pairs")
                 .xAxisTitle("training pairs N").yAxisTitle("exact match").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -43,6 +44,7 @@ public final class ResultCharts {
 
     /** Exact match per method, one bar group per task. */
     public static CategoryChart exactMatchPerMethod(List<ResultRow> rows) {
+        requireRows(rows);
         CategoryChart chart = new CategoryChartBuilder().width(640).height(400).title("Exact match per method")
                 .xAxisTitle("method").yAxisTitle("exact match").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -60,6 +62,13 @@ public final class ResultCharts {
             chart.addSeries(task, methods, values);
         });
         return chart;
+    }
+
+    /** XChart cannot draw a chart without series; say why instead of failing in the renderer. */
+    private static void requireRows(List<ResultRow> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no result rows to plot yet");
+        }
     }
 
     private static Map<Integer, Double> mean(List<ResultRow> rows, java.util.function.ToIntFunction<ResultRow> x,
