@@ -45,7 +45,7 @@ public final class ResultCharts {
     /** Exact match per method, one bar group per task. */
     public static CategoryChart exactMatchPerMethod(List<ResultRow> rows) {
         requireRows(rows);
-        CategoryChart chart = new CategoryChartBuilder().width(640).height(400).title("Exact match per method")
+        CategoryChart chart = new CategoryChartBuilder().width(800).height(400).title("Exact match per method")
                 .xAxisTitle("method").yAxisTitle("exact match").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
