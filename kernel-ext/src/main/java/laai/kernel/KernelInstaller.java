@@ -32,8 +32,12 @@ public final class KernelInstaller {
             "  --display-name   name shown in notebook frontends (default: Java (laai))",
             "  --classpath      extra jars or directories for the kernel, e.g. the engine's",
             "  --jvm-option     an extra option for the kernel JVM, e.g. -Xmx8g; repeatable",
-            "  --jupyter CMD    the jupyter executable (default: the system one, else jupyter on PATH)");
+            "  --jupyter CMD    the jupyter executable (default: the system one, else jupyter on PATH)",
+            "The installing JVM's -Dlaai.repo (bin/laai sets it) is passed on to the kernel, so that the",
+            "magics find the repository's models/ and datasets/; a --jvm-option -Dlaai.repo=DIR wins.");
 
+    /** Where the magics find models/ and datasets/ (see laai.magics.Repository). */
+    static final String REPO_PROPERTY = "laai.repo";
     private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9._-]+");
     private static final Pattern INSTALLED_IN = Pattern.compile("Installed kernelspec \\S+ in (.+)");
     /** Debian's jupyter; the python3 first on PATH may be another interpreter without Jupyter. */
@@ -99,7 +103,8 @@ public final class KernelInstaller {
     /** Installs the kernelspec and returns the directory Jupyter put it in. */
     public static Path install(Options options, PrintStream out) throws IOException, InterruptedException {
         String classpath = KernelClasspath.join(KernelClasspath.current(), options.extraClasspath());
-        KernelSpec spec = new KernelSpec(options.displayName(), KernelSpec.currentJava(), classpath, options.jvmOptions());
+        KernelSpec spec = new KernelSpec(options.displayName(), KernelSpec.currentJava(), classpath,
+                withRepository(options.jvmOptions(), System.getProperty(REPO_PROPERTY)));
 
         Path staging = Files.createTempDirectory("laai-kernelspec");
         try {
@@ -112,6 +117,18 @@ public final class KernelInstaller {
         } finally {
             deleteTree(staging);
         }
+    }
+
+    /** The kernel's JVM options plus {@code -Dlaai.repo=repo}, unless they name a repository already. */
+    static List<String> withRepository(List<String> jvmOptions, String repo) {
+        boolean named = jvmOptions.stream().anyMatch(o -> o.startsWith("-D" + REPO_PROPERTY + "="));
+        if (repo == null || repo.isBlank() || named) {
+            return jvmOptions;
+        }
+        List<String> options = new ArrayList<>();
+        options.add("-D" + REPO_PROPERTY + "=" + Path.of(repo).toAbsolutePath().normalize());
+        options.addAll(jvmOptions);
+        return options;
     }
 
     static List<String> command(Options options, Path specDir) {

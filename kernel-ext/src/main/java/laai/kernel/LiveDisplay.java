@@ -18,8 +18,9 @@ import laai.kernel.render.Html;
  * for (...) d.update("<b>step " + i + "</b>");
  * }</pre>
  *
- * <p>Works from Java cells and from magics, on the thread running the cell. Jupyter only accepts
- * output while a cell executes, so updates sent after the cell has finished are dropped.
+ * <p>Works from Java cells and from magics, on the thread running the cell, also while that cell
+ * is being interrupted (see {@link DisplayPublisher}). Jupyter only accepts output while a cell
+ * executes, so updates sent after the cell has finished are dropped.
  */
 public final class LiveDisplay {
 
@@ -43,7 +44,8 @@ public final class LiveDisplay {
         LiveDisplay display = new LiveDisplay(UUID.randomUUID().toString());
         DisplayData copy = new DisplayData(data);
         copy.setDisplayId(display.id);
-        kernel().display(copy);
+        BaseKernel kernel = kernel();
+        DisplayPublisher.send(() -> kernel.display(copy));
         return display;
     }
 
@@ -56,7 +58,9 @@ public final class LiveDisplay {
     }
 
     public void update(DisplayData data) {
-        kernel().getIO().display.updateDisplay(id, new DisplayData(data));
+        DisplayData copy = new DisplayData(data);
+        BaseKernel kernel = kernel();
+        DisplayPublisher.send(() -> kernel.getIO().display.updateDisplay(id, copy));
     }
 
     /** The Jupyter display_id. */

@@ -24,10 +24,18 @@ public final class MagicUsage {
      * @param magic how the magic is written in a cell, e.g. {@code "%steer"} or {@code "%%compose"}
      */
     public static Map<String, List<String>> parse(String magic, MagicsArgs schema, List<String> args) {
+        return parseWithUsage(usage(magic, schema), schema, args);
+    }
+
+    /**
+     * Like {@link #parse(String, MagicsArgs, List)}, with a hand-written usage text instead of the
+     * one derived from the schema (which cannot show value names or choices).
+     */
+    public static Map<String, List<String>> parseWithUsage(String usage, MagicsArgs schema, List<String> args) {
         try {
             return schema.parse(args);
         } catch (MagicArgsParseException e) {
-            throw new MagicUsageException(usage(magic, schema) + System.lineSeparator() + e.getMessage());
+            throw new MagicUsageException(usage + System.lineSeparator() + e.getMessage());
         }
     }
 

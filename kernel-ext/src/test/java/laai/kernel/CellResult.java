@@ -9,13 +9,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 /** What one execute_request produced: its iopub messages in order, and the shell reply. */
-final class CellResult {
+public final class CellResult {
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[;\\d]*m");
 
     private final List<JsonObject> outputs;
     private final JsonObject reply;
     private final boolean timedOut;
+    private final Double stoppedAfter;
 
     CellResult(JsonObject json) {
         this.outputs = new ArrayList<>();
@@ -23,18 +24,25 @@ final class CellResult {
         JsonElement r = json.get("reply");
         this.reply = r == null || r.isJsonNull() ? null : r.getAsJsonObject();
         this.timedOut = json.get("timed_out").getAsBoolean();
+        JsonElement stopped = json.get("stopped_after");
+        this.stoppedAfter = stopped == null || stopped.isJsonNull() ? null : stopped.getAsDouble();
     }
 
-    boolean timedOut() {
+    /** Seconds from the driver's interrupt to the kernel going idle, if it interrupted the cell. */
+    public Optional<Double> stoppedAfter() {
+        return Optional.ofNullable(stoppedAfter);
+    }
+
+    public boolean timedOut() {
         return timedOut;
     }
 
-    String status() {
+    public String status() {
         return reply == null ? "no reply" : reply.get("status").getAsString();
     }
 
     /** The messages of one type, e.g. "display_data", in order. */
-    List<JsonObject> outputs(String type) {
+    public List<JsonObject> outputs(String type) {
         List<JsonObject> matching = new ArrayList<>();
         for (JsonObject o : outputs) {
             if (o.get("type").getAsString().equals(type)) {
@@ -45,7 +53,7 @@ final class CellResult {
     }
 
     /** The execute_result's data for a MIME type. */
-    Optional<String> result(String mime) {
+    public Optional<String> result(String mime) {
         return outputs("execute_result").stream()
                 .map(c -> c.getAsJsonObject("data").get(mime))
                 .filter(e -> e != null && !e.isJsonNull())
@@ -53,11 +61,11 @@ final class CellResult {
                 .findFirst();
     }
 
-    String plain() {
+    public String plain() {
         return result("text/plain").orElseThrow(() -> new AssertionError("no text/plain result in " + this));
     }
 
-    String stdout() {
+    public String stdout() {
         StringBuilder s = new StringBuilder();
         for (JsonObject o : outputs("stream")) {
             if (o.get("name").getAsString().equals("stdout")) {
@@ -67,12 +75,12 @@ final class CellResult {
         return s.toString();
     }
 
-    Optional<JsonObject> error() {
+    public Optional<JsonObject> error() {
         return outputs("error").stream().findFirst();
     }
 
     /** The error's traceback as plain text (colours stripped), one line per traceback entry. */
-    String traceback() {
+    public String traceback() {
         JsonObject error = error().orElseThrow(() -> new AssertionError("no error output in " + this));
         List<String> lines = new ArrayList<>();
         error.getAsJsonArray("traceback").forEach(e -> lines.add(ANSI.matcher(e.getAsString()).replaceAll("")));
@@ -81,6 +89,9 @@ final class CellResult {
 
     @Override
     public String toString() {
-        return "CellResult{status=" + status() + ", outputs=" + outputs + "}";
+        String all = outputs.toString();
+        // A progress bar sends hundreds of updates; a failure message needs their end.
+        String shown = all.length() <= 4000 ? all : "..." + all.substring(all.length() - 4000);
+        return "CellResult{status=" + status() + ", outputs=" + shown + "}";
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * target/), and remembers where. The kernel's classpath is the test JVM's: test classes included,
  * so the test extension is discovered by ServiceLoader like any other.
  */
-final class InstalledKernel {
+public final class InstalledKernel {
 
     private static Path jupyterPath;
     private static Path specDir;
@@ -21,7 +21,7 @@ final class InstalledKernel {
     }
 
     /** The directory to put on JUPYTER_PATH. */
-    static synchronized Path jupyterPath() throws Exception {
+    public static synchronized Path jupyterPath() throws Exception {
         if (jupyterPath == null) {
             Path prefix = JupyterTools.workDir().resolve("prefix");
             KernelInstaller.Options options = new KernelInstaller.Options(JupyterTools.KERNEL_NAME, "Java (laai test)",

@@ -9,13 +9,13 @@ import java.util.Map;
  * Where the tests find Jupyter: Debian's packages (jupyter-client, nbclient, nbconvert). The
  * python3 first on PATH may be another interpreter without them, hence the fixed locations.
  */
-final class JupyterTools {
+public final class JupyterTools {
 
-    static final Path JUPYTER = Path.of("/usr/bin/jupyter");
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+    public static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
 
     /** The kernelspec name the tests install, distinct from a user's "laai". */
-    static final String KERNEL_NAME = "laai-test";
+    public static final String KERNEL_NAME = "laai-test";
 
     private JupyterTools() {
     }
@@ -29,11 +29,11 @@ final class JupyterTools {
     }
 
     /** Test-local Jupyter directories, so tests neither read nor litter the user's. */
-    static Path workDir() throws IOException {
+    public static Path workDir() throws IOException {
         return Files.createDirectories(Path.of("target", "jupyter-test").toAbsolutePath());
     }
 
-    static void configure(Map<String, String> env, Path jupyterPath) throws IOException {
+    public static void configure(Map<String, String> env, Path jupyterPath) throws IOException {
         Path work = workDir();
         env.put("JUPYTER_PATH", jupyterPath.toString());
         env.put("JUPYTER_RUNTIME_DIR", Files.createDirectories(work.resolve("runtime")).toString());

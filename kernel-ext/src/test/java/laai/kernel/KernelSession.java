@@ -18,7 +18,7 @@ import com.google.gson.JsonParser;
  * driver process, spoken to over the Jupyter protocol. One per test class: starting a kernel costs
  * about a second, a cell a few milliseconds.
  */
-final class KernelSession implements AutoCloseable {
+public final class KernelSession implements AutoCloseable {
 
     private final Process driver;
     private final BufferedReader answers;
@@ -30,7 +30,7 @@ final class KernelSession implements AutoCloseable {
         this.requests = new OutputStreamWriter(driver.getOutputStream(), StandardCharsets.UTF_8);
     }
 
-    static KernelSession start() throws Exception {
+    public static KernelSession start() throws Exception {
         Path jupyterPath = InstalledKernel.jupyterPath();
         Path script = JupyterTools.workDir().resolve("kernel_driver.py");
         try (var in = KernelSession.class.getResourceAsStream("kernel_driver.py")) {
@@ -48,12 +48,12 @@ final class KernelSession implements AutoCloseable {
         return session;
     }
 
-    CellResult execute(String code) throws IOException {
+    public CellResult execute(String code) throws IOException {
         return execute(code, 0);
     }
 
     /** Executes {@code code}, sending an interrupt_request after {@code interruptAfterSeconds} if > 0. */
-    CellResult execute(String code, double interruptAfterSeconds) throws IOException {
+    public CellResult execute(String code, double interruptAfterSeconds) throws IOException {
         JsonObject request = new JsonObject();
         request.addProperty("op", "execute");
         request.addProperty("code", code);
@@ -61,6 +61,21 @@ final class KernelSession implements AutoCloseable {
         if (interruptAfterSeconds > 0) {
             request.addProperty("interrupt_after", interruptAfterSeconds);
         }
+        send(request);
+        return new CellResult(read());
+    }
+
+    /**
+     * Executes {@code code} and sends an interrupt_request as soon as one of its outputs matches the
+     * Python regular expression {@code pattern} (e.g. a progress bar past "step 3/");
+     * {@link CellResult#stoppedAfter()} then tells how long the kernel took to stop.
+     */
+    public CellResult executeAndInterruptOn(String code, String pattern, int timeoutSeconds) throws IOException {
+        JsonObject request = new JsonObject();
+        request.addProperty("op", "execute");
+        request.addProperty("code", code);
+        request.addProperty("timeout", timeoutSeconds);
+        request.addProperty("interrupt_on", pattern);
         send(request);
         return new CellResult(read());
     }

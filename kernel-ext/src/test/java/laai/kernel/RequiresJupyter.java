@@ -11,5 +11,5 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(JupyterCondition.class)
-@interface RequiresJupyter {
+public @interface RequiresJupyter {
 }

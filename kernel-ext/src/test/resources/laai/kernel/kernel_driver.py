@@ -5,6 +5,9 @@ kernelspec). Reads one JSON request per line on stdin and answers one JSON line 
 
   {"op": "execute", "code": "...", "timeout": 30, "interrupt_after": 1.0}
       -> {"outputs": [{"type": "...", "content": {...}}, ...], "reply": {...}, "timed_out": false}
+  {"op": "execute", "code": "...", "interrupt_on": "step [3-9]/"}
+      interrupts once an output of the cell matches that regular expression, and adds
+      "stopped_after": the seconds from the interrupt to the kernel going idle
   {"op": "complete", "code": "...", "cursor": N} -> the complete_reply content
   {"op": "is_complete", "code": "..."}          -> the is_complete_reply content
   {"op": "shutdown"} -> {"ok": true}
@@ -13,6 +16,7 @@ kernelspec). Reads one JSON request per line on stdin and answers one JSON line 
 """
 import json
 import queue
+import re
 import sys
 import time
 
@@ -30,6 +34,8 @@ def execute(km, kc, req):
         time.sleep(req["interrupt_after"])
         km.interrupt_kernel()
     deadline = time.monotonic() + req.get("timeout", 30)
+    interrupt_on = req.get("interrupt_on")
+    interrupted_at = None
     outputs = []
     while True:
         remaining = deadline - time.monotonic()
@@ -49,8 +55,12 @@ def execute(km, kc, req):
         if kind == "execute_input":
             continue
         outputs.append({"type": kind, "content": msg["content"]})
+        if interrupt_on and interrupted_at is None and re.search(interrupt_on, json.dumps(msg["content"])):
+            km.interrupt_kernel()
+            interrupted_at = time.monotonic()
+    stopped_after = time.monotonic() - interrupted_at if interrupted_at is not None else None
     reply = shell_reply(kc, msg_id, timeout=max(deadline - time.monotonic(), 1))
-    return {"outputs": outputs, "reply": reply, "timed_out": False}
+    return {"outputs": outputs, "reply": reply, "timed_out": False, "stopped_after": stopped_after}
 
 
 def shell_reply(kc, msg_id, timeout=30):

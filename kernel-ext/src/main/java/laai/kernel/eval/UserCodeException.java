@@ -5,6 +5,7 @@ import java.util.List;
 import org.dflib.jjava.jupyter.kernel.BaseNotebookStatics;
 import org.dflib.jjava.jupyter.kernel.magic.UndefinedMagicException;
 
+import laai.kernel.MagicException;
 import laai.kernel.MagicUsageException;
 
 /**
@@ -49,11 +50,12 @@ public final class UserCodeException extends CellFailure {
         return wrapper ? t.getCause() : t;
     }
 
-    /** Usage errors are answers, not crashes: they are shown without a stack trace. */
+    /** Usage errors and explained magic failures are answers, not crashes: no stack trace. */
     private static Throwable briefCause(Throwable t) {
         int depth = 0;
         for (Throwable cur = t; cur != null && depth++ < 32; cur = cur.getCause()) {
-            if (cur instanceof MagicUsageException || cur instanceof UndefinedMagicException) {
+            if (cur instanceof MagicUsageException || cur instanceof MagicException
+                    || cur instanceof UndefinedMagicException) {
                 return cur;
             }
         }

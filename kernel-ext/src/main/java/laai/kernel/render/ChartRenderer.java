@@ -33,7 +33,7 @@ public final class ChartRenderer {
     }
 
     /** Base64, as Jupyter expects binary image data. */
-    static String png(Chart<?, ?> chart) {
+    public static String png(Chart<?, ?> chart) {
         try {
             return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
@@ -41,7 +41,7 @@ public final class ChartRenderer {
         }
     }
 
-    static String svg(Chart<?, ?> chart) {
+    public static String svg(Chart<?, ?> chart) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
@@ -51,7 +51,7 @@ public final class ChartRenderer {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    static String describe(Chart<?, ?> chart) {
+    public static String describe(Chart<?, ?> chart) {
         String title = chart.getTitle();
         return chart.getClass().getSimpleName() + (title == null || title.isEmpty() ? "" : " '" + title + "'")
                 + " (" + chart.getWidth() + "x" + chart.getHeight() + ")";

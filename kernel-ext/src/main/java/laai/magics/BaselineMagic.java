@@ -1,0 +1,62 @@
+package laai.magics;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
+
+import laai.eval.Experiment;
+import laai.eval.ResultRow;
+import laai.report.ResultTables;
+import laai.tasks.Split;
+import laai.tasks.Task;
+import tech.tablesaw.api.Table;
+
+/** {@code %baseline zero-shot|few-shot}: prompting alone, on the same test split Δ is scored on. */
+final class BaselineMagic implements MagicCommand {
+
+    private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
+
+    private static final Syntax SYNTAX = new Syntax("baseline",
+            "usage: %baseline zero-shot|few-shot [--task T] [--train N] [--test M] [--seed S] [--shots K]",
+            String.join(System.lineSeparator(),
+                    "Exact match of prompting without Δ on the test pairs of the split that %intervene",
+                    "uses with the same --train, --test and --seed. few-shot draws its K demonstrations",
+                    "from the N training pairs.",
+                    "  --task T    task name or .json file (default: the task of the last %task)",
+                    "  --train N   training pairs, the demonstration pool (default " + DEFAULTS.nTrain() + ")",
+                    "  --test M    test pairs (default " + DEFAULTS.nTest() + ")",
+                    "  --seed S    seed of the split (default " + DEFAULTS.seed() + ")",
+                    "  --shots K   demonstrations per prompt for few-shot (default " + DEFAULTS.shots() + ")"),
+            MagicsArgs.builder().required("METHOD")
+                    .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("train", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("test", MagicsArgs.KeywordSpec.ONCE).keyword("seed", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("shots", MagicsArgs.KeywordSpec.ONCE)
+                    .onlyKnownKeywords().onlyKnownFlags().build(),
+            Set.of());
+
+    @Override
+    public Syntax syntax() {
+        return SYNTAX;
+    }
+
+    @Override
+    public Object run(Args a, Host host) {
+        Session session = Laai.session();
+        String method = a.choice("METHOD", null, List.of("zero-shot", "few-shot"));
+        Experiment.Settings s = InterventionOptions.settings(a, 0);
+        Task task = Tasks.fromArgs(a, session).requireRule("%baseline");
+        Experiment experiment = session.experiment();
+        Split split = experiment.split(task, s);
+        int shots = method.equals("zero-shot") ? 0 : s.shots();
+        Host.Progress progress = host.progress("%baseline " + method + " on " + task.name(), 1);
+        progress.update(0, split.test().size() + " test pairs");
+        ResultRow row = experiment.baseline(method, split, s, shots);
+        progress.finish("done");
+        Table table = ResultTables.of(String.format(Locale.ROOT, "%%baseline %s on %s (%d test pairs%s)", method,
+                task.name(), split.test().size(), shots > 0 ? ", k = " + shots : ""), List.of(row));
+        session.record(table, List.of(row));
+        return table;
+    }
+}

@@ -1,0 +1,113 @@
+package laai.magics;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
+
+import laai.eval.Experiment;
+import laai.intervention.Optimizer;
+import laai.intervention.Solver;
+import laai.model.Site;
+
+/**
+ * The options every training magic shares, with the engine's defaults (method.md: N = 10, 50 test
+ * pairs, γ = λ = 0.01, 200 steps, lr 0.05, proximal solver, k = 10 shots). The defaults are read
+ * from the engine, never repeated here, so help and behaviour cannot drift apart.
+ */
+final class InterventionOptions {
+
+    /** Options that a sweep takes as lists; single values everywhere else. */
+    static final List<String> SWEPT = List.of("lasso", "group-lasso", "train", "seed");
+    static final List<String> RUN = List.of("test", "site", "steps", "lr", "shots", "solver", "patience");
+    static final Set<String> SWITCHES = Set.of("every-token", "naive");
+
+    private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
+
+    private InterventionOptions() {
+    }
+
+    /** Adds the run options, and unless {@code sweep} the single-valued swept ones, to a schema. */
+    static MagicsArgs.MagicsArgsBuilder declare(MagicsArgs.MagicsArgsBuilder schema, boolean sweep) {
+        if (!sweep) {
+            SWEPT.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
+        }
+        RUN.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
+        SWITCHES.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
+        return schema;
+    }
+
+    /** Settings of one training at {@code layer}. */
+    static Experiment.Settings settings(Args a, int layer) {
+        Experiment.Settings run = runSettings(a, layer);
+        int train = a.integer("train", DEFAULTS.nTrain());
+        if (train < 1) {
+            throw a.problem("--train: at least 1 training pair, got " + train);
+        }
+        return run.withPenalty(nonNegative(a, "lasso", DEFAULTS.lasso()), nonNegative(a, "group-lasso", DEFAULTS.groupLasso()))
+                .withTrain(train)
+                .withSeed(a.longValue("seed", DEFAULTS.seed()));
+    }
+
+    /** Settings without the swept options (those stay at their defaults). */
+    static Experiment.Settings runSettings(Args a, int layer) {
+        Optimizer.Settings o = DEFAULTS.optimizer();
+        int steps = a.integer("steps", o.steps());
+        if (steps < 1) {
+            throw a.problem("--steps: at least 1, got " + steps);
+        }
+        double lr = a.number("lr", o.learningRate());
+        if (lr <= 0) {
+            throw a.problem("--lr: must be > 0, got " + lr);
+        }
+        int test = a.integer("test", DEFAULTS.nTest());
+        int shots = a.integer("shots", DEFAULTS.shots());
+        int patience = a.integer("patience", o.patience());
+        if (test < 0 || shots < 0 || patience < 1) {
+            throw a.problem("--test and --shots must be ≥ 0, --patience ≥ 1");
+        }
+        Solver solver = Solver.parse(a.choice("solver", o.solver().name().toLowerCase(Locale.ROOT),
+                List.of("proximal", "subgradient")));
+        Site site = Site.parse(a.choice("site", DEFAULTS.site().label(), List.of("heads", "residual")));
+        return new Experiment.Settings(layer, site, DEFAULTS.lasso(), DEFAULTS.groupLasso(), DEFAULTS.nTrain(), test,
+                DEFAULTS.seed(), shots, new Optimizer.Settings(steps, lr, solver, patience, o.tolerance()),
+                a.isSet("every-token"), a.isSet("naive"), DEFAULTS.template());
+    }
+
+    /** Help lines for the options, with the engine's defaults. */
+    static String help(boolean sweep) {
+        Optimizer.Settings o = DEFAULTS.optimizer();
+        StringBuilder s = new StringBuilder();
+        if (!sweep) {
+            s.append(line("--train N", "training pairs N", DEFAULTS.nTrain()))
+                    .append(line("--lasso G", "γ, the L1 weight", DEFAULTS.lasso()))
+                    .append(line("--group-lasso L", "λ, the per-head group-lasso weight", DEFAULTS.groupLasso()))
+                    .append(line("--seed S", "seed of the split and of the demonstrations", DEFAULTS.seed()));
+        }
+        s.append(line("--test M", "test pairs (0: all pairs not used for training)", DEFAULTS.nTest()))
+                .append(line("--site heads|residual", "where Δ is added: the heads (o_proj input) or the residual stream",
+                        DEFAULTS.site().label()))
+                .append(line("--steps K", "optimisation steps", o.steps()))
+                .append(line("--lr R", "learning rate (Adam; also the proximal step)", o.learningRate()))
+                .append(line("--solver proximal|subgradient", "proximal (exact zeros) or plain Adam on the subgradient",
+                        o.solver().name().toLowerCase(Locale.ROOT)))
+                .append(line("--patience P", "stop after P steps without improvement", o.patience()))
+                .append(line("--shots K", "k of the few-shot baseline", DEFAULTS.shots()))
+                .append(line("--every-token", "add Δ at every generated position too", "off"))
+                .append(line("--naive", "optimise on the naive path (full forward each step)", "off"));
+        return s.toString();
+    }
+
+    private static String line(String option, String meaning, Object fallback) {
+        return String.format(Locale.ROOT, "  %-32s %s (default %s)%n", option, meaning, fallback);
+    }
+
+    private static double nonNegative(Args a, String name, double fallback) {
+        double v = a.number(name, fallback);
+        if (v < 0) {
+            throw a.problem("--" + name + ": must be ≥ 0, got " + v);
+        }
+        return v;
+    }
+}

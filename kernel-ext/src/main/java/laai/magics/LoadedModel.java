@@ -1,0 +1,113 @@
+package laai.magics;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ai.djl.ndarray.types.DataType;
+import laai.checkpoint.Checkpoint;
+import laai.eval.Experiment;
+import laai.eval.PromptEncoder;
+import laai.kernel.MagicException;
+import laai.model.Llama;
+import laai.model.ModelConfig;
+import laai.model.TextTokenizer;
+import laai.runtime.Djl;
+import laai.tasks.PromptTemplate;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/** A model folder loaded for the session: the model, its tokenizer, and an experiment on them. */
+public final class LoadedModel implements AutoCloseable {
+
+    private final Path dir;
+    private final Llama model;
+    private final TextTokenizer tokenizer;
+    private final Experiment experiment;
+
+    private LoadedModel(Path dir, Llama model, TextTokenizer tokenizer) {
+        this.dir = dir;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.experiment = new Experiment(model, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), name());
+    }
+
+    /**
+     * Reads what can be read cheaply (config, weight index, tokenizer file) so that a wrong folder
+     * is reported before the session gives up the model it has.
+     */
+    static void check(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new MagicException("no model folder at " + dir
+                    + " (a Hugging Face folder with config.json, *.safetensors and tokenizer.json)");
+        }
+        ModelConfig.load(dir);
+        Checkpoint.open(dir).close();
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            throw new MagicException("missing tokenizer.json in " + dir);
+        }
+    }
+
+    static LoadedModel load(Path dir, String device, DataType dtype) {
+        Llama model = Llama.load(dir, Djl.device(device), dtype);
+        try {
+            return new LoadedModel(dir, model, TextTokenizer.load(dir));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The folder's name, also the "model" of every saved Δ's metadata. */
+    public String name() {
+        return dir.getFileName().toString();
+    }
+
+    public Llama model() {
+        return model;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Experiment experiment() {
+        return experiment;
+    }
+
+    /** What {@code %model info} shows. */
+    public Table info() {
+        ModelConfig c = model.config();
+        StringColumn property = StringColumn.create("property");
+        StringColumn value = StringColumn.create("value");
+        Object[][] rows = {
+                {"name", name()},
+                {"family", c.family().name().toLowerCase(java.util.Locale.ROOT)},
+                {"layers", c.numLayers()},
+                {"attention heads", c.numHeads()},
+                {"key/value heads", c.numKvHeads()},
+                {"head size", c.headDim()},
+                {"hidden size", c.hiddenSize()},
+                {"vocabulary", c.vocabSize()},
+                {"device", model.device()},
+                {"dtype", model.dtype()},
+        };
+        for (Object[] row : rows) {
+            property.append(String.valueOf(row[0]));
+            value.append(String.valueOf(row[1]));
+        }
+        return Table.create("model: " + name(), property, value);
+    }
+
+    @Override
+    public void close() {
+        try {
+            tokenizer.close();
+        } finally {
+            model.close();
+        }
+    }
+}

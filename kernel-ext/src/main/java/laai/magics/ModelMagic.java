@@ -1,0 +1,63 @@
+package laai.magics;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
+
+import ai.djl.ndarray.types.DataType;
+
+/** {@code %model load [DIR] | info | unload}: the session's one model. */
+final class ModelMagic implements MagicCommand {
+
+    private static final Syntax SYNTAX = new Syntax("model",
+            String.join(System.lineSeparator(),
+                    "usage: %model load [DIR] [--device auto|cpu|cuda|cuda:N] [--dtype f32|f16]",
+                    "       %model info",
+                    "       %model unload"),
+            String.join(System.lineSeparator(),
+                    "Loads a Hugging Face model folder (config.json, *.safetensors, tokenizer.json) into the",
+                    "kernel's session; magics and Java cells (Laai.session().model()) then share it. Loading",
+                    "another folder replaces the model and frees its memory; a folder that cannot be read",
+                    "leaves the current model in place.",
+                    "  DIR                  the folder; relative paths are looked up in the repository first",
+                    "                       (default: models/demo)",
+                    "  --device             auto (CUDA when DJL finds a GPU, else CPU), cpu, cuda, cuda:N (default auto)",
+                    "  --dtype              f32, or f16 on a GPU (default f32)",
+                    "info shows the loaded model; unload frees it."),
+            MagicsArgs.builder().required("ACTION").optional("DIR")
+                    .keyword("device", MagicsArgs.KeywordSpec.ONCE).keyword("dtype", MagicsArgs.KeywordSpec.ONCE)
+                    .onlyKnownKeywords().onlyKnownFlags().build(),
+            Set.of());
+
+    @Override
+    public Syntax syntax() {
+        return SYNTAX;
+    }
+
+    @Override
+    public Object run(Args a, Host host) {
+        Session session = Laai.session();
+        String action = a.choice("ACTION", null, List.of("load", "info", "unload"));
+        if (!action.equals("load") && (a.has("DIR") || a.has("device") || a.has("dtype"))) {
+            throw a.problem("%model " + action + " takes no folder or options");
+        }
+        switch (action) {
+            case "load": {
+                Path dir = a.has("DIR") ? session.repository().resolve(a.string("DIR", null))
+                        : session.repository().defaultModel();
+                String device = a.string("device", "auto");
+                DataType dtype = a.choice("dtype", "f32", List.of("f32", "f16")).equals("f16")
+                        ? DataType.FLOAT16 : DataType.FLOAT32;
+                return session.load(dir, device, dtype).info();
+            }
+            case "info":
+                return session.loaded().info();
+            default: {
+                String name = session.unload();
+                return name == null ? "no model was loaded" : "unloaded " + name;
+            }
+        }
+    }
+}

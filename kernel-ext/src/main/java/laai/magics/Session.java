@@ -1,0 +1,204 @@
+package laai.magics;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.ndarray.types.DataType;
+import laai.eval.Experiment;
+import laai.eval.ResultRow;
+import laai.eval.Sweep;
+import laai.intervention.Delta;
+import laai.kernel.MagicException;
+import laai.model.Llama;
+import laai.model.TextTokenizer;
+import laai.runtime.Djl;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+
+/**
+ * The one model session of a kernel, shared by the magics and Java cells
+ * ({@code Laai.session()}): the loaded model, the current task, named Δs, and every result.
+ *
+ * <p>A failed magic changes nothing here: state is only replaced once a magic has succeeded, so
+ * an error, an interrupt or a diverged optimisation keeps the model and the earlier results.
+ */
+public final class Session {
+
+    private final Repository repository;
+    private LoadedModel loaded;
+    private SessionTask task;
+    private final Map<String, Delta> deltas = new LinkedHashMap<>();
+    private final List<ResultRow> allRows = new ArrayList<>();
+    private final Map<String, List<Double>> losses = new LinkedHashMap<>();
+    private List<ResultRow> lastRows = List.of();
+    private Table lastTable;
+    private Chart<?, ?> lastChart;
+    private Sweep lastSweep;
+
+    Session(Repository repository) {
+        this.repository = repository;
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    // ---- model
+
+    /**
+     * Loads a model folder, replacing (and freeing) the current model. The folder is checked
+     * first, so a wrong path keeps the current model.
+     */
+    public synchronized LoadedModel load(Path dir, String device, DataType dtype) {
+        LoadedModel.check(dir);
+        String previous = unload();
+        try {
+            loaded = LoadedModel.load(dir, device, dtype);
+        } catch (RuntimeException e) {
+            if (previous == null) {
+                throw e;
+            }
+            throw new MagicException("cannot load " + dir + ": " + e.getMessage() + " (the previous model, "
+                    + previous + ", was unloaded first to free its memory)", e);
+        }
+        return loaded;
+    }
+
+    /** Frees the model; returns its name, or null when none was loaded. */
+    public synchronized String unload() {
+        if (loaded == null) {
+            return null;
+        }
+        String name = loaded.name();
+        LoadedModel old = loaded;
+        loaded = null;
+        old.close();
+        return name;
+    }
+
+    public synchronized boolean hasModel() {
+        return loaded != null;
+    }
+
+    /** The loaded model folder; a clear error when there is none. */
+    public synchronized LoadedModel loaded() {
+        if (loaded == null) {
+            throw new MagicException("no model loaded: run %model load [DIR] first (default DIR: models/demo)");
+        }
+        // DJL's grad mode is per thread and only the engine-loading thread has it off; a cell may
+        // run on a fresh thread (after an abandoned interrupt), so every use switches it off here.
+        Djl.noGradOnThisThread();
+        return loaded;
+    }
+
+    public Llama model() {
+        return loaded().model();
+    }
+
+    public TextTokenizer tokenizer() {
+        return loaded().tokenizer();
+    }
+
+    public Experiment experiment() {
+        return loaded().experiment();
+    }
+
+    // ---- task
+
+    synchronized void task(SessionTask task) {
+        this.task = task;
+    }
+
+    /** The task of the last {@code %task}; a clear error when there is none. */
+    public synchronized SessionTask task() {
+        if (task == null) {
+            throw new MagicException("no task: pass --task NAME or run %task NAME first");
+        }
+        return task;
+    }
+
+    // ---- deltas
+
+    public synchronized void putDelta(String name, Delta delta) {
+        deltas.put(name, delta);
+    }
+
+    /** A Δ by name: the task name after {@code %intervene}, or the name given to {@code %delta load}. */
+    public synchronized Delta delta(String name) {
+        Delta d = deltas.get(name);
+        if (d == null) {
+            throw new MagicException("no Δ named '" + name + "' in this session"
+                    + (deltas.isEmpty() ? " (none yet: %intervene or %delta load makes one)"
+                    : " (there are: " + String.join(", ", deltas.keySet()) + ")"));
+        }
+        return d;
+    }
+
+    public synchronized Map<String, Delta> deltas() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(deltas));
+    }
+
+    // ---- results
+
+    synchronized void record(Table table, List<ResultRow> rows) {
+        lastTable = table;
+        lastRows = List.copyOf(rows);
+        allRows.addAll(rows);
+    }
+
+    synchronized void recordLosses(String run, List<Double> curve) {
+        losses.put(run, List.copyOf(curve));
+    }
+
+    synchronized void recordChart(Chart<?, ?> chart) {
+        lastChart = chart;
+    }
+
+    synchronized void recordSweep(Sweep sweep) {
+        lastSweep = sweep;
+        sweep.losses().forEach(this::recordLosses);
+    }
+
+    /** The table of the last magic that produced results. */
+    public synchronized Table lastTable() {
+        if (lastTable == null) {
+            throw new MagicException("no results yet");
+        }
+        return lastTable;
+    }
+
+    /** The rows behind {@link #lastTable()}. */
+    public synchronized List<ResultRow> lastRows() {
+        return lastRows;
+    }
+
+    /** Every result row of this session, in order. */
+    public synchronized List<ResultRow> allRows() {
+        return List.copyOf(allRows);
+    }
+
+    /** Loss per step of every Δ trained in this session, by run. */
+    public synchronized Map<String, List<Double>> losses() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(losses));
+    }
+
+    /** The chart of the last magic that drew one. */
+    public synchronized Chart<?, ?> lastChart() {
+        if (lastChart == null) {
+            throw new MagicException("no chart yet");
+        }
+        return lastChart;
+    }
+
+    /** The last {@code %sweep}, with every Δ it trained ({@code deltas()}) and its loss curves. */
+    public synchronized Sweep lastSweep() {
+        if (lastSweep == null) {
+            throw new MagicException("no sweep yet: run %sweep first");
+        }
+        return lastSweep;
+    }
+}

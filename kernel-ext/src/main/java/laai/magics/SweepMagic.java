@@ -1,0 +1,150 @@
+package laai.magics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+import laai.eval.Experiment;
+import laai.eval.ResultRow;
+import laai.eval.Sweep;
+import laai.report.Plots;
+import laai.report.ResultTables;
+import laai.tasks.Task;
+import tech.tablesaw.api.Table;
+
+/**
+ * {@code %sweep}: layers × γ × λ × N × seeds in one table (shown first), returning a plot of the
+ * swept dimension: exact match per layer, per N, or the loss curves.
+ */
+final class SweepMagic implements MagicCommand {
+
+    private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
+    private static final List<String> PLOTS = List.of("auto", "layer", "train", "loss");
+
+    private static final Syntax SYNTAX = new Syntax("sweep",
+            String.join(System.lineSeparator(),
+                    "usage: %sweep --task T --layers 0-5|all [--lasso G,...] [--group-lasso L,...] [--train N,...]",
+                    "              [--seeds S,...] [--no-baselines] [--plot auto|layer|train|loss]",
+                    "              [--test M] [--steps K] [--lr R] ..."),
+            String.join(System.lineSeparator(),
+                    "Trains one Δ per combination of layer, γ, λ, N and seed, and evaluates each on its test",
+                    "split; zero-shot and few-shot rows come once per (N, seed). Shows the table, returns a plot",
+                    "(Laai.session().lastSweep() keeps every Δ and loss curve).",
+                    "  --task T              task name or .json file (default: the task of the last %task)",
+                    "  --layers              layers: 0-5, 1,3,5 or all",
+                    "  --lasso G,...         γ values (default " + DEFAULTS.lasso() + ")",
+                    "  --group-lasso L,...   λ values (default " + DEFAULTS.groupLasso() + ")",
+                    "  --train N,...         training-set sizes, e.g. 1,2,5,10,20,50 (default " + DEFAULTS.nTrain() + ")",
+                    "  --seeds S,...         seeds (default " + DEFAULTS.seed() + ")",
+                    "  --no-baselines        skip the zero-shot and few-shot rows",
+                    "  --plot                auto (per layer when several layers, else per N when several N,",
+                    "                        else loss per step), layer, train or loss",
+                    InterventionOptions.help(true)),
+            InterventionOptions.declare(MagicsArgs.builder()
+                    .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("layers", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("lasso", MagicsArgs.KeywordSpec.ONCE).keyword("group-lasso", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("train", MagicsArgs.KeywordSpec.ONCE).keyword("seeds", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("no-baselines", MagicsArgs.KeywordSpec.ONCE).keyword("plot", MagicsArgs.KeywordSpec.ONCE),
+                    true)
+                    .onlyKnownKeywords().onlyKnownFlags().build(),
+            union(InterventionOptions.SWITCHES, Set.of("no-baselines")));
+
+    @Override
+    public Syntax syntax() {
+        return SYNTAX;
+    }
+
+    @Override
+    public Object run(Args a, Host host) {
+        Session session = Laai.session();
+        boolean allLayers = a.string("layers", "").equalsIgnoreCase("all");
+        int[] layers = allLayers ? new int[] {0} : a.integers("layers", null);
+        if (layers == null) {
+            throw a.problem("--layers is required (e.g. 0-5, 1,3,5 or all)");
+        }
+        double[] lassos = nonNegative(a, "lasso", DEFAULTS.lasso());
+        double[] groupLassos = nonNegative(a, "group-lasso", DEFAULTS.groupLasso());
+        int[] trains = a.integers("train", new int[] {DEFAULTS.nTrain()});
+        for (int n : trains) {
+            if (n < 1) {
+                throw a.problem("--train: every N must be at least 1, got " + n);
+            }
+        }
+        long[] seeds = a.longs("seeds", new long[] {DEFAULTS.seed()});
+        String plot = a.choice("plot", "auto", PLOTS);
+        Experiment.Settings base = InterventionOptions.runSettings(a, layers[0]);
+        Task task = Tasks.fromArgs(a, session).requireRule("%sweep");
+        Experiment experiment = session.experiment();
+        if (allLayers) {
+            layers = IntStream.range(0, experiment.model().config().numLayers()).toArray();
+        }
+        for (int layer : layers) {
+            experiment.checkLayer(layer);
+        }
+
+        int runs = layers.length * lassos.length * groupLassos.length * trains.length * seeds.length;
+        TrainingProgress progress = new TrainingProgress(host, "%sweep " + task.name(), runs,
+                base.optimizer().steps(), InterveneMagic.heads(experiment, base), List.of());
+        Sweep sweep = new Sweep(experiment);
+        List<ResultRow> rows = sweep.run(task, base, layers, lassos, groupLassos, trains, seeds,
+                !a.isSet("no-baselines"), progress);
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("sweep interrupted");
+        }
+        List<String> diverged = new ArrayList<>();
+        sweep.deltas().forEach((run, delta) -> {
+            if (TrainingChecks.diverged(delta)) {
+                diverged.add(run);
+            }
+        });
+        progress.finish(diverged.isEmpty() ? "done" : diverged.size() + " of " + runs + " runs diverged");
+        if (!diverged.isEmpty()) {
+            // One bad corner of a grid should not cost the rest of the grid: the table stays, with a warning.
+            System.err.println("warning: the optimisation diverged (non-finite loss) in " + String.join("; ", diverged)
+                    + "; their rows show the best Δ before that. A smaller --lr avoids it.");
+        }
+
+        Table table = ResultTables.of(String.format(Locale.ROOT, "%%sweep %s: %d runs", task.name(), runs), rows);
+        Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
+        session.recordSweep(sweep);
+        session.record(table, rows);
+        session.recordChart(chart);
+        host.show(table);
+        return chart;
+    }
+
+    private static Chart<?, ?> chart(String plot, int[] layers, int[] trains, List<ResultRow> rows, Sweep sweep) {
+        if (plot.equals("auto")) {
+            plot = layers.length > 1 ? "layer" : trains.length > 1 ? "train" : "loss";
+        }
+        switch (plot) {
+            case "layer":
+                return Plots.exactMatchPerLayer(rows);
+            case "train":
+                return ResultCharts.exactMatchPerTrainingSize(rows);
+            default:
+                return Plots.lossPerStep(sweep.losses());
+        }
+    }
+
+    private static double[] nonNegative(Args a, String name, double fallback) {
+        double[] values = a.numbers(name, new double[] {fallback});
+        for (double v : values) {
+            if (v < 0) {
+                throw a.problem("--" + name + ": values must be ≥ 0, got " + v);
+            }
+        }
+        return values;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+}
