@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         description = {"Task-driven layerwise additive activation intervention on Hugging Face checkpoints.",
                 "Architectures (config.json model_type): " + laai.model.ModelConfig.SUPPORTED + "."},
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, ActivationsCommand.class,
-                BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class, TableCommand.class})
+                BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class, TableCommand.class,
+                TrainDemoModelCommand.class, TrainDemoModelCommand.MakeOpinionDataset.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,0 +1,199 @@
+package laai.demo;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The opinion-dynamics task: one agent on a 5-point scale (−2 … +2) among neighbours, and the
+ * distribution of its next opinion under the <b>noisy Hegselmann–Krause bounded-confidence
+ * model</b> (Hegselmann &amp; Krause, JASSS 2002; noise as in Pineda, Toral &amp; Hernández-García,
+ * EPJ B 2013):
+ * <pre>
+ *   m  = mean of { o } ∪ { n_j : |n_j − o| ≤ ε }       (own opinion o, neighbours n_j, confidence bound ε)
+ *   o' = m + η,  η ~ N(0, σ²)
+ * </pre>
+ * and the reported opinion is the scale point nearest to o', clipped to [−2, +2]. The target of a
+ * prompt is that distribution, exactly: q_k = Φ((k + ½ − m)/σ) − Φ((k − ½ − m)/σ), with the two
+ * end points taking the tails. A prompt states o, the neighbours' opinions and ε; σ is
+ * {@link #NOISE} for all prompts.
+ *
+ * <p>The demo corpus teaches the scale and how such descriptions read (what an agent holds now), never
+ * the update rule, so the rule is what an intervention has to add.
+ */
+public final class OpinionDynamics {
+    public static final List<String> OPTIONS = List.of("-2", "-1", "0", "+1", "+2");
+    public static final List<String> WORDS = List.of("strongly disagrees", "disagrees", "is neutral", "agrees", "strongly agrees");
+    public static final double NOISE = 0.5;
+    public static final int MAX_AGENT = 40;
+
+    /** One agent's situation: own opinion, neighbours' opinions, confidence bound. */
+    public record Situation(int agent, int own, int[] neighbours, int bound) {
+        public String describe() {
+            StringBuilder sb = new StringBuilder();
+            sb.append("agent ").append(agent).append(" holds opinion ").append(format(own)).append(". its neighbours hold ");
+            for (int i = 0; i < neighbours.length; i++) {
+                if (i > 0) sb.append(i == neighbours.length - 1 ? " and " : ", ");
+                sb.append(format(neighbours[i]));
+            }
+            sb.append(". it is only moved by opinions within ").append(bound).append(bound == 1 ? " point" : " points")
+                    .append(" of its own.");
+            return sb.toString();
+        }
+
+        /** The question of the dataset: the next opinion. */
+        public String nextQuestion() {
+            return describe() + " what opinion does agent " + agent + " hold next?";
+        }
+
+        /** The question the corpus answers: the opinion held now (the stated one). */
+        public String nowQuestion() {
+            return describe() + " what opinion does agent " + agent + " hold now?";
+        }
+
+        /** The Hegselmann–Krause mean m. */
+        public double confidenceMean() {
+            double sum = own;
+            int n = 1;
+            for (int v : neighbours) {
+                if (Math.abs(v - own) <= bound) {
+                    sum += v;
+                    n++;
+                }
+            }
+            return sum / n;
+        }
+
+        /** q over OPTIONS: the noisy update rounded to the scale. */
+        public double[] target() {
+            double m = confidenceMean();
+            double[] q = new double[5];
+            double below = 0;
+            for (int k = 0; k < 5; k++) {
+                double upper = k == 4 ? 1.0 : phi((k - 2 + 0.5 - m) / NOISE);
+                q[k] = upper - below;
+                below = upper;
+            }
+            return q;
+        }
+    }
+
+    public record Item(String input, List<String> options, double[] target) {}
+
+    private OpinionDynamics() {}
+
+    public static String format(int v) {
+        return v > 0 ? "+" + v : String.valueOf(v);
+    }
+
+    public static Situation randomSituation(SplittableRandom rng) {
+        int k = 3 + rng.nextInt(4);
+        int[] n = new int[k];
+        for (int i = 0; i < k; i++) n[i] = rng.nextInt(5) - 2;
+        return new Situation(1 + rng.nextInt(MAX_AGENT), rng.nextInt(5) - 2, n, 1 + rng.nextInt(2));
+    }
+
+    /** {@code count} distinct prompts with their target distributions; the same for the same seed. */
+    public static List<Item> dataset(long seed, int count) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Set<String> seen = new LinkedHashSet<>();
+        List<Item> items = new ArrayList<>();
+        int tries = 0;
+        while (items.size() < count) {
+            if (++tries > count * 1000) throw new IllegalStateException("cannot draw " + count + " distinct situations");
+            Situation s = randomSituation(rng);
+            String input = s.nextQuestion();
+            if (!seen.add(input)) continue;
+            double[] q = s.target();
+            double[] rounded = new double[q.length];
+            for (int i = 0; i < q.length; i++) rounded[i] = Math.round(q[i] * 1e6) / 1e6;
+            // keep the stored distribution summing to 1 exactly after rounding
+            double rest = 1;
+            int largest = 0;
+            for (int i = 0; i < q.length; i++) {
+                rest -= rounded[i];
+                if (rounded[i] > rounded[largest]) largest = i;
+            }
+            rounded[largest] = Math.round((rounded[largest] + rest) * 1e6) / 1e6;
+            items.add(new Item(input, OPTIONS, rounded));
+        }
+        return items;
+    }
+
+    /** The dataset file's JSON text: an array of {"input", "options", "target"}. */
+    public static String toJson(List<Item> items) {
+        JsonArray a = new JsonArray();
+        for (Item it : items) {
+            JsonObject o = new JsonObject();
+            o.addProperty("input", it.input());
+            JsonArray opts = new JsonArray();
+            it.options().forEach(opts::add);
+            o.add("options", opts);
+            JsonArray t = new JsonArray();
+            for (double v : it.target()) t.add(v);
+            o.add("target", t);
+            a.add(o);
+        }
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(a) + "\n";
+    }
+
+    /** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7). */
+    static double phi(double z) {
+        double x = Math.abs(z) / Math.sqrt(2);
+        double t = 1 / (1 + 0.3275911 * x);
+        double erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
+                * Math.exp(-x * x);
+        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+    }
+
+    /**
+     * Corpus documents about the scale: what each point means, agents' stated opinions, and Q/A
+     * pairs whose answer is the opinion an agent holds now (stated in the question).
+     */
+    public static List<String> corpusDocuments(SplittableRandom rng, int count) {
+        List<String> docs = new ArrayList<>();
+        for (int d = 0; d < count; d++) {
+            int kind = rng.nextInt(3);
+            StringBuilder sb = new StringBuilder();
+            if (kind == 0) {
+                sb.append("on the opinion scale, -2 means strongly disagree, -1 means disagree, 0 means neutral, "
+                        + "+1 means agree and +2 means strongly agree.\n");
+                sb.append("an agent's next opinion depends on the opinions of its neighbours.\n");
+                int n = 3 + rng.nextInt(5);
+                for (int i = 0; i < n; i++) {
+                    int v = rng.nextInt(5);
+                    int agent = 1 + rng.nextInt(MAX_AGENT);
+                    if (rng.nextBoolean()) {
+                        sb.append("agent ").append(agent).append(' ').append(WORDS.get(v)).append(", so its opinion is ")
+                                .append(OPTIONS.get(v)).append(".\n");
+                    } else {
+                        sb.append("an opinion of ").append(OPTIONS.get(v)).append(" means the agent ").append(WORDS.get(v))
+                                .append(".\n");
+                    }
+                }
+            } else {
+                int n = 1 + rng.nextInt(3);
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) sb.append('\n');
+                    if (kind == 1) {
+                        int v = rng.nextInt(5);
+                        int agent = 1 + rng.nextInt(MAX_AGENT);
+                        sb.append("Q: agent ").append(agent).append(' ').append(WORDS.get(v)).append(". what is its opinion?\nA: ")
+                                .append(OPTIONS.get(v)).append('\n');
+                    } else {
+                        Situation s = randomSituation(rng);
+                        sb.append("Q: ").append(s.nowQuestion()).append("\nA: ").append(format(s.own())).append('\n');
+                    }
+                }
+            }
+            docs.add(sb.toString());
+        }
+        return docs;
+    }
+}

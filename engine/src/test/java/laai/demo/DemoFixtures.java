@@ -1,0 +1,37 @@
+package laai.demo;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The repository's datasets and the tokenizer the demo model is trained with, built once per JVM. */
+final class DemoFixtures {
+    private DemoFixtures() {}
+
+    static Path repo() {
+        return Path.of(System.getProperty("laai.repo", ".")).toAbsolutePath().normalize();
+    }
+
+    static Path datasets() {
+        return repo().resolve("datasets");
+    }
+
+    private static WordRelations relations;
+    private static WordTokenizer tokenizer;
+
+    static synchronized WordRelations relations() {
+        if (relations == null) relations = WordRelations.load(datasets());
+        return relations;
+    }
+
+    /** The tokenizer as train-demo-model builds it (seed 1). */
+    static synchronized WordTokenizer tokenizer() {
+        if (tokenizer == null) {
+            DemoCorpus corpus = new DemoCorpus(relations(), DemoCorpus.Settings.defaults(), 1);
+            tokenizer = WordTokenizer.fromTexts(DemoCorpus.tokenizerTexts(relations(), corpus.round(0),
+                    OpinionDynamics.dataset(1, 120)));
+        }
+        return tokenizer;
+    }
+
+    static final List<String> TASKS = List.of("antonym", "synonym", "english-french", "english-german");
+}
