@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
                 "Architectures (config.json model_type): " + laai.model.ModelConfig.SUPPORTED + "."},
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, ActivationsCommand.class,
                 BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class, TableCommand.class,
-                TrainDemoModelCommand.class, TrainDemoModelCommand.MakeOpinionDataset.class})
+                TrainDemoModelCommand.class, TrainDemoModelCommand.MakeOpinionDataset.class,
+                TrainDemoModelCommand.MakeChainedDataset.class})
 public final class Main {
 
     public static void main(String[] args) {

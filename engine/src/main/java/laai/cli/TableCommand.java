@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -19,7 +20,8 @@ final class TableCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin InterventionOptions options;
     @Option(names = "--layers", split = ",", required = true,
-            description = "Layers for antonym, synonym, english-french, english-german, opinion-dynamics, composition (6 numbers).")
+            description = "Layer for antonym, synonym, english-french, english-german, opinion-dynamics, composition "
+                    + "(6 numbers), or one layer for all.")
     int[] layers;
     @Option(names = "--extra-seeds", split = ",", defaultValue = "1,2", description = "More seeds for the regularisation ablation. Default: ${DEFAULT-VALUE}.")
     long[] extraSeeds;
@@ -29,10 +31,19 @@ final class TableCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
-            List<ResultRow> rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), layers, extraSeeds,
+            int[] perTask = layers;
+            if (layers.length == 1) {
+                perTask = new int[PaperTable.RULE_TASKS.size() + 2];
+                Arrays.fill(perTask, layers[0]);
+            }
+            List<ResultRow> rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), perTask, extraSeeds,
                     new ProgressBar(false));
             InterveneCommand.print(rows, model.json);
-            if (!model.json) System.out.printf("%d rows in %.1f s%n", rows.size(), (System.nanoTime() - t0) / 1e9);
+            if (!model.json) {
+                System.out.println();
+                PaperTable.headlines(rows).forEach(System.out::println);
+                System.out.printf("%d rows in %.1f s%n", rows.size(), (System.nanoTime() - t0) / 1e9);
+            }
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import laai.demo.DemoCorpus;
 import laai.demo.DemoProbe;
 import laai.demo.DemoTrainer;
 import laai.demo.OpinionDynamics;
+import laai.tasks.Task;
 import laai.demo.Relation;
 import laai.demo.WordRelations;
 import laai.demo.WordTokenizer;
@@ -30,9 +31,8 @@ import java.util.concurrent.Callable;
  * {@code laai train-demo-model}: builds the demo corpus and tokenizer from datasets/, trains the
  * small demo Llama on the CPU, and writes a Hugging Face model folder (see laai.demo).
  */
-@Command(name = "train-demo-model", description = {
-        "Train the small demo model (Llama architecture) from scratch on a corpus built from datasets/:",
-        "it knows the word relations, but a bare zero-shot prompt does not say which one to apply."})
+@Command(name = "train-demo-model", description = "Train the small demo model (Llama architecture) from scratch on a "
+        + "corpus built from datasets/: it knows the word relations, but a bare zero-shot prompt does not say which one to apply.")
 final class TrainDemoModelCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output model folder.")
     Path out;
@@ -40,7 +40,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of corpus, initialisation and data order. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "4500", description = "Optimisation steps (the schedule's length). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", defaultValue = "5000", description = "Optimisation steps (the schedule's length). Default: ${DEFAULT-VALUE}.")
     int steps;
 
     @Option(names = "--minutes", defaultValue = "0", description = "Stop early (and save) after this many minutes; 0 = no limit. Default: ${DEFAULT-VALUE}.")
@@ -76,12 +76,12 @@ final class TrainDemoModelCommand implements Callable<Integer> {
     @Option(names = "--copy-share", defaultValue = "0.8", description = "Probability that an uninstructed Q/A block repeats the word. Default: ${DEFAULT-VALUE}.")
     double copyShare;
 
-    @Option(names = "--heads-rms", defaultValue = "0.03", description = {
-            "After training, rescale v_proj and o_proj of each layer (function-preserving) so that the o_proj input",
-            "at the last token of a bare prompt has this root-mean-square; 0 = leave as trained. Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--heads-rms", defaultValue = "0.03", description = "After training, rescale v_proj and o_proj of each "
+            + "layer (function-preserving) so that the o_proj input at the last token of a bare prompt has this "
+            + "root-mean-square; 0 = leave as trained. Default: ${DEFAULT-VALUE}.")
     double headsRms;
 
-    @Option(names = "--dtype", defaultValue = "f16", description = "Stored weights: f16 or f32. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dtype", defaultValue = "f16", description = "Stored weights: f16 (half the size) or f32. Default: ${DEFAULT-VALUE}.")
     String dtype;
 
     @Option(names = "--datasets", description = "Folder with antonym.json, synonym.json, english-french.json, english-german.json. Default: datasets/ of the repository.")
@@ -122,8 +122,8 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         System.out.printf("corpus: %,d facts; one round = %,d documents, %,d tokens (seed %d)%n",
                 relations.factCount(), first.size(), roundTokens, seed);
         DemoTrainer.Result result = trainer.train(corpus, minutes * 60);
-        System.out.printf("trained %d steps, %,d tokens (%d rounds begun) in %.1f min; final loss %.4f%n",
-                result.steps(), result.tokens(), result.rounds(), result.seconds() / 60, result.finalLoss());
+        System.out.printf("trained %d steps, %,d tokens (%d rounds begun) in %.1f min; final loss %.4f; %d steps skipped%n",
+                result.steps(), result.tokens(), result.rounds(), result.seconds() / 60, result.finalLoss(), result.skipped());
 
         double[] alpha = null;
         if (headsRms > 0) {
@@ -163,6 +163,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         record.put("tokens_seen", result.tokens());
         record.put("seconds", Math.round(result.seconds()));
         record.put("final_loss", result.finalLoss());
+        record.put("skipped_steps", result.skipped());
         record.put("loss_log", result.log());
         record.put("probe", probeLines);
         record.put("heads_rms", headsRms);
@@ -198,9 +199,8 @@ final class TrainDemoModelCommand implements Callable<Integer> {
     }
 
     /** {@code laai make-opinion-dataset}: writes datasets/opinion-dynamics.json from the noisy Hegselmann–Krause model. */
-    @Command(name = "make-opinion-dataset", description = {
-            "Write the opinion-dynamics task: agents on a 5-point scale, with the distribution of their next opinion",
-            "under the noisy Hegselmann-Krause bounded-confidence model (see laai.demo.OpinionDynamics)."})
+    @Command(name = "make-opinion-dataset", description = "Write the opinion-dynamics task: agents on a 5-point scale, "
+            + "with the distribution of their next opinion under the noisy Hegselmann-Krause bounded-confidence model.")
     static final class MakeOpinionDataset implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
         long seed;
@@ -220,6 +220,30 @@ final class TrainDemoModelCommand implements Callable<Integer> {
                 throw new UncheckedIOException(e);
             }
             System.out.println("wrote " + count + " prompts to " + file);
+            return 0;
+        }
+    }
+
+    /** {@code laai make-chained-dataset}: writes datasets/A-B.json, the pairs x → B(A(x)) of two rule tasks. */
+    @Command(name = "make-chained-dataset", description = "Write the chained task x -> B(A(x)) of two tasks of "
+            + "datasets/ (default antonym then english-french) as datasets/A-B.json.")
+    static final class MakeChainedDataset implements Callable<Integer> {
+        @Option(names = "--first", defaultValue = "antonym", description = "A. Default: ${DEFAULT-VALUE}.")
+        String first;
+
+        @Option(names = "--second", defaultValue = "english-french", description = "B. Default: ${DEFAULT-VALUE}.")
+        String second;
+
+        @Override
+        public Integer call() {
+            Task chained = Task.chain(Task.resolve(first, Datasets.dir()), Task.resolve(second, Datasets.dir()));
+            Path file = Datasets.dir().resolve(first + "-" + second + ".json");
+            try {
+                Files.writeString(file, chained.toJson(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            System.out.println("wrote " + chained.pairs().size() + " pairs to " + file);
             return 0;
         }
     }

@@ -5,7 +5,9 @@ import laai.tasks.Pair;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * The demo model's training corpus, built from the rule datasets and seeded. It is made of
@@ -23,7 +25,8 @@ import java.util.SplittableRandom;
  *     (The chained relations appear only under an instruction and in statements.)</li>
  * <li>{@link Kind#MIXTURE}: like DEMOS, but every pair draws its own word and relation that way,
  *     so the relation cannot be read from the context either.</li>
- * <li>{@link Kind#OPINION}: the opinion scale and agents' current opinions ({@link OpinionDynamics}).</li>
+ * <li>{@link Kind#OPINION}: the opinion scale, agents' current opinions, and next opinions: kept
+ *     without an instruction, drawn from the update rule under one ({@link OpinionDynamics#corpusDocuments}).</li>
  * </ul>
  * Every document starts at the beginning of a training sequence (after BOS) and ends with EOS, so
  * what the model learns to do after a bare {@code <s>Q: x\nA:} is what DEMOS and MIXTURE documents
@@ -43,7 +46,8 @@ public final class DemoCorpus {
      * @param startsPerInput     uninstructed blocks per task input per round
      * @param mixtureShare       share of uninstructed blocks that are mixtures
      * @param statementsPerFact  statement lines per fact per round
-     * @param instructedPerFact  instructed Q/A occurrences per fact per round
+     * @param instructedPerFact  instructed Q/A occurrences per fact of the four rule tasks per round
+     *                           (the chained relations get one)
      * @param maxPairs           most Q/A pairs in an uninstructed block
      * @param maxInstructedPairs most Q/A pairs in an instructed block
      * @param opinionDocuments   opinion documents per round
@@ -51,7 +55,7 @@ public final class DemoCorpus {
     public record Settings(double copyShare, int startsPerInput, double mixtureShare, int statementsPerFact,
                            int instructedPerFact, int maxPairs, int maxInstructedPairs, int opinionDocuments) {
         public static Settings defaults() {
-            return new Settings(0.8, 2, 0.1, 1, 2, 12, 8, 60);
+            return new Settings(0.8, 2, 0.1, 1, 2, 12, 8, 150);
         }
 
         public Settings withCopyShare(double c) {
@@ -59,6 +63,10 @@ public final class DemoCorpus {
                     maxInstructedPairs, opinionDocuments);
         }
     }
+
+    /** The opinion dataset's prompts (the generator's default seed and size): never in the corpus. */
+    private static final Set<String> DATASET_PROMPTS = OpinionDynamics.dataset(1, 120).stream()
+            .map(OpinionDynamics.Item::input).collect(Collectors.toUnmodifiableSet());
 
     private final WordRelations relations;
     private final Settings settings;
@@ -81,7 +89,7 @@ public final class DemoCorpus {
         facts(rng, docs);
         instructed(rng, docs);
         uninstructed(rng, docs);
-        for (String text : OpinionDynamics.corpusDocuments(rng, settings.opinionDocuments())) {
+        for (String text : OpinionDynamics.corpusDocuments(rng, settings.opinionDocuments(), DATASET_PROMPTS)) {
             docs.add(new Document(Kind.OPINION, null, text));
         }
         shuffle(docs, rng);

@@ -45,8 +45,9 @@ import java.util.SplittableRandom;
  * in libtorch, so each is zeroed after its update.
  *
  * <p>Each document is one sequence: BOS, its tokens, EOS, right-padded in its batch; the loss is
- * the mean next-token cross-entropy over the real positions. Batches hold documents of similar
- * length (sorted within a window of shuffled documents) up to {@link Settings#batchTokens} tokens.
+ * the mean next-token cross-entropy over the real positions. Batches hold documents of one width
+ * class ({@link #WIDTHS}), batchTokens / width of them, so that few tensor shapes occur. A step
+ * whose loss or gradient is not finite is skipped (logged), not applied.
  */
 public final class DemoTrainer {
 
@@ -55,17 +56,18 @@ public final class DemoTrainer {
                            int steps, double learningRate, int warmupSteps, double minLearningRateRatio,
                            double weightDecay, double clipNorm, int batchTokens, long seed, int logEvery) {
         public static Settings defaults() {
-            return new Settings(256, 4, 8, 4, 512, 4500, 2.5e-3, 150, 0.1, 0.01, 1.0, 1024, 1, 100);
+            return new Settings(256, 4, 8, 4, 512, 5000, 2.5e-3, 150, 0.1, 0.01, 1.0, 1024, 1, 100);
         }
 
-        public Settings withSteps(int s) {
-            return new Settings(hidden, layers, heads, kvHeads, intermediate, s, learningRate, Math.min(warmupSteps, Math.max(1, s / 10)),
-                    minLearningRateRatio, weightDecay, clipNorm, batchTokens, seed, logEvery);
-        }
     }
 
-    /** What a run produced. */
-    public record Result(int steps, long tokens, double seconds, double finalLoss, List<double[]> log, int rounds) {}
+    /**
+     * What a run produced: steps run, target tokens trained on, seconds, the mean loss of the last
+     * logging interval, the log (step, loss, learning rate, seconds, tokens), corpus rounds begun,
+     * and the steps skipped for a non-finite loss or gradient.
+     */
+    public record Result(int steps, long tokens, double seconds, double finalLoss, List<double[]> log, int rounds,
+                         int skipped) {}
 
     private static final double BETA1 = 0.9, BETA2 = 0.95, EPS = 1e-8;
 
@@ -85,7 +87,7 @@ public final class DemoTrainer {
         this.settings = settings;
         this.tokenizer = tokenizer;
         this.out = out;
-        Engine engine = Djl.engine();
+        Djl.engine(); // offline settings and libtorch first
         this.layout = new RandomLlama(settings.hidden(), settings.layers(), settings.heads(), settings.kvHeads(),
                 settings.intermediate(), tokenizer.size())
                 .set("tie_word_embeddings", true)
@@ -115,7 +117,6 @@ public final class DemoTrainer {
         });
         ModelConfig config = config();
         this.model = new Llama(config, manager, DataType.FLOAT32, (name, required) -> weights.get(name), null);
-        if (engine == null) throw new IllegalStateException("no engine");
     }
 
     private ModelConfig config() {
@@ -252,7 +253,7 @@ public final class DemoTrainer {
             lastLoss = logLoss / logTokens;
             log.add(new double[] {step, lastLoss, learningRate(step), (System.nanoTime() - t0) / 1e9, tokens});
         }
-        return new Result(step, tokens, (System.nanoTime() - t0) / 1e9, lastLoss, log, round);
+        return new Result(step, tokens, (System.nanoTime() - t0) / 1e9, lastLoss, log, round, skipped);
     }
 
     /** One optimisation step; returns {loss, target tokens, gradient norm before clipping}. */

@@ -24,8 +24,8 @@ import java.util.SplittableRandom;
  * end points taking the tails. A prompt states o, the neighbours' opinions and ε; σ is
  * {@link #NOISE} for all prompts.
  *
- * <p>The demo corpus teaches the scale and how such descriptions read (what an agent holds now), never
- * the update rule, so the rule is what an intervention has to add.
+ * <p>The demo corpus teaches the scale, how such descriptions read, and the update rule, but the rule
+ * only under an instruction line (see {@link #corpusDocuments}).
  */
 public final class OpinionDynamics {
     public static final List<String> OPTIONS = List.of("-2", "-1", "0", "+1", "+2");
@@ -35,26 +35,30 @@ public final class OpinionDynamics {
 
     /** One agent's situation: own opinion, neighbours' opinions, confidence bound. */
     public record Situation(int agent, int own, int[] neighbours, int bound) {
+        /**
+         * The situation in words, the agent's own opinion last: a model this small finds the
+         * opinion a few tokens back far more easily than across the list of neighbours.
+         */
         public String describe() {
             StringBuilder sb = new StringBuilder();
-            sb.append("agent ").append(agent).append(" holds opinion ").append(format(own)).append(". its neighbours hold ");
+            sb.append("the neighbours of agent ").append(agent).append(" hold ");
             for (int i = 0; i < neighbours.length; i++) {
                 if (i > 0) sb.append(i == neighbours.length - 1 ? " and " : ", ");
                 sb.append(format(neighbours[i]));
             }
             sb.append(". it is only moved by opinions within ").append(bound).append(bound == 1 ? " point" : " points")
-                    .append(" of its own.");
+                    .append(" of its own. agent ").append(agent).append(" holds opinion ").append(format(own)).append('.');
             return sb.toString();
         }
 
         /** The question of the dataset: the next opinion. */
         public String nextQuestion() {
-            return describe() + " what opinion does agent " + agent + " hold next?";
+            return describe() + " what opinion does it hold next?";
         }
 
         /** The question the corpus answers: the opinion held now (the stated one). */
         public String nowQuestion() {
-            return describe() + " what opinion does agent " + agent + " hold now?";
+            return describe() + " what opinion does it hold now?";
         }
 
         /** The Hegselmann–Krause mean m. */
@@ -152,14 +156,24 @@ public final class OpinionDynamics {
         return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
     }
 
+    /** The instruction line of corpus blocks whose answers follow the update rule. */
+    public static final String RULE_INSTRUCTION = "under bounded confidence:";
+
     /**
-     * Corpus documents about the scale: what each point means, agents' stated opinions, and Q/A
-     * pairs whose answer is the opinion an agent holds now (stated in the question).
+     * Corpus documents about opinions, of five kinds: what each scale point means; an agent's stated
+     * opinion; "what opinion does agent a hold now?" answered with the stated opinion; "... next?"
+     * with no instruction, answered with the opinion it holds now (an agent left alone keeps its
+     * opinion); and "... next?" under the line {@link #RULE_INSTRUCTION}, answered with a draw
+     * from the noisy Hegselmann–Krause distribution ({@link Situation#target()}). So the model
+     * learns the update rule, but only as what follows that instruction: a bare question of the
+     * dataset is answered with the current opinion, and the rule is what an intervention has to
+     * switch on. Situations whose question is in {@code excluded} (the dataset's prompts) are
+     * never drawn.
      */
-    public static List<String> corpusDocuments(SplittableRandom rng, int count) {
+    public static List<String> corpusDocuments(SplittableRandom rng, int count, Set<String> excluded) {
         List<String> docs = new ArrayList<>();
         for (int d = 0; d < count; d++) {
-            int kind = rng.nextInt(3);
+            int kind = rng.nextInt(10); // 0 scale, 1 stated, 2-3 now, 4-6 next kept, 7-9 next by the rule
             StringBuilder sb = new StringBuilder();
             if (kind == 0) {
                 sb.append("on the opinion scale, -2 means strongly disagree, -1 means disagree, 0 means neutral, "
@@ -177,23 +191,40 @@ public final class OpinionDynamics {
                                 .append(".\n");
                     }
                 }
-            } else {
+            } else if (kind == 1) {
                 int n = 1 + rng.nextInt(3);
                 for (int i = 0; i < n; i++) {
                     if (i > 0) sb.append('\n');
-                    if (kind == 1) {
-                        int v = rng.nextInt(5);
-                        int agent = 1 + rng.nextInt(MAX_AGENT);
-                        sb.append("Q: agent ").append(agent).append(' ').append(WORDS.get(v)).append(". what is its opinion?\nA: ")
-                                .append(OPTIONS.get(v)).append('\n');
-                    } else {
-                        Situation s = randomSituation(rng);
-                        sb.append("Q: ").append(s.nowQuestion()).append("\nA: ").append(format(s.own())).append('\n');
-                    }
+                    int v = rng.nextInt(5);
+                    int agent = 1 + rng.nextInt(MAX_AGENT);
+                    sb.append("Q: agent ").append(agent).append(' ').append(WORDS.get(v)).append(". what is its opinion?\nA: ")
+                            .append(OPTIONS.get(v)).append('\n');
+                }
+            } else {
+                boolean rule = kind >= 7;
+                if (rule) sb.append(RULE_INSTRUCTION).append('\n');
+                int n = 1 + rng.nextInt(rule ? 4 : 3);
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) sb.append('\n');
+                    Situation s = randomSituation(rng);
+                    while (excluded.contains(s.nextQuestion())) s = randomSituation(rng);
+                    String question = kind <= 3 ? s.nowQuestion() : s.nextQuestion();
+                    int answer = rule ? sample(s.target(), rng) - 2 : s.own();
+                    sb.append("Q: ").append(question).append("\nA: ").append(format(answer)).append('\n');
                 }
             }
             docs.add(sb.toString());
         }
         return docs;
+    }
+
+    /** An index drawn from the distribution q. */
+    static int sample(double[] q, SplittableRandom rng) {
+        double u = rng.nextDouble(), sum = 0;
+        for (int k = 0; k < q.length; k++) {
+            sum += q[k];
+            if (u < sum) return k;
+        }
+        return q.length - 1;
     }
 }

@@ -96,11 +96,11 @@ public final class Evaluator {
                 double max = Double.NEGATIVE_INFINITY;
                 for (long o : options) max = Math.max(max, logits[b][(int) o]);
                 double z = 0;
-                for (long o : options) z += Math.exp(logits[b][(int) o] - max);
+                for (long o : options) z += StrictMath.exp(logits[b][(int) o] - max);
                 int best = 0;
                 for (int k = 0; k < options.length; k++) {
-                    double logp = logits[b][(int) options[k]] - max - Math.log(z);
-                    if (q[k] > 0) kl += q[k] * (Math.log(q[k]) - logp);
+                    double logp = logits[b][(int) options[k]] - max - StrictMath.log(z);
+                    if (q[k] > 0) kl += q[k] * (StrictMath.log(q[k]) - logp);
                     if (logits[b][(int) options[k]] > logits[b][(int) options[best]]) best = k;
                 }
                 if (best == batch.get(b).mode()) modes++;

@@ -83,7 +83,7 @@ public final class Objective {
         for (int i = 0; i < q.length; i++) {
             for (int k = 0; k < options.length; k++) {
                 flat[i * options.length + k] = q[i][k];
-                if (q[i][k] > 0) constant += q[i][k] * Math.log(q[i][k]);
+                if (q[i][k] > 0) constant += q[i][k] * StrictMath.log(q[i][k]);
             }
         }
         NDArray target = m.create(flat, new Shape(q.length, options.length)).toType(logp.getDataType(), false);

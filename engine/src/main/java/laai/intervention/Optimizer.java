@@ -105,7 +105,7 @@ public final class Optimizer {
 
     /** One Adam step in place; returns each entry's effective step lr / (√v̂ + ε). */
     private double[] adam(float[] w, float[] g, float[] m, float[] s, int t) {
-        double c1 = 1 - Math.pow(BETA1, t), c2 = 1 - Math.pow(BETA2, t), lr = settings.learningRate();
+        double c1 = 1 - StrictMath.pow(BETA1, t), c2 = 1 - StrictMath.pow(BETA2, t), lr = settings.learningRate();
         double[] steps = new double[w.length];
         for (int i = 0; i < w.length; i++) {
             m[i] = (float) (BETA1 * m[i] + (1 - BETA1) * g[i]);

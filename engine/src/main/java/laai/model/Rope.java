@@ -12,7 +12,7 @@ public final class Rope {
         int half = config.headDim() / 2;
         double[] inv = new double[half];
         for (int i = 0; i < half; i++) {
-            inv[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim());
+            inv[i] = 1.0 / StrictMath.pow(config.ropeTheta(), (2.0 * i) / config.headDim());
         }
         ModelConfig.RopeScaling s = config.ropeScaling();
         if (s != null && s.type().equals("linear")) {
@@ -57,7 +57,9 @@ public final class Rope {
             for (int i = 0; i < half; i++) {
                 // a float product, as transformers computes inv_freq @ position_ids in float32
                 float angle = pos * inverseFrequencies[i];
-                float c = (float) Math.cos(angle), s = (float) Math.sin(angle);
+                // StrictMath: Math.cos may give another last bit once the JIT compiles this loop, and the same
+                // seed must give the same Δ whenever it runs
+                float c = (float) StrictMath.cos(angle), s = (float) StrictMath.sin(angle);
                 int at = offset + p * d;
                 cos[at + i] = c;
                 cos[at + i + half] = c;

@@ -175,6 +175,18 @@ public record Task(String name, List<Pair> pairs) {
         return new Task(a.name() + "->" + b.name(), chained);
     }
 
+    /** The pairs as a Function Vectors JSON file's text: an array of {"input", "output"}. */
+    public String toJson() {
+        com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+        for (Pair p : pairs) {
+            JsonObject o = new JsonObject();
+            o.addProperty("input", p.input());
+            o.addProperty("output", p.output());
+            a.add(o);
+        }
+        return new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(a) + "\n";
+    }
+
     /** A seeded shuffle of the pairs. */
     public List<Pair> shuffled(long seed) {
         List<Pair> copy = new ArrayList<>(pairs);

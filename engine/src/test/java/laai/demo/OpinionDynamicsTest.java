@@ -52,8 +52,8 @@ class OpinionDynamicsTest {
     @Test
     void promptsDescribeTheSituation() {
         OpinionDynamics.Situation s = new OpinionDynamics.Situation(7, 1, new int[] {-2, 0, 2}, 1);
-        assertEquals("agent 7 holds opinion +1. its neighbours hold -2, 0 and +2. it is only moved by opinions within 1 point "
-                + "of its own. what opinion does agent 7 hold next?", s.nextQuestion());
+        assertEquals("the neighbours of agent 7 hold -2, 0 and +2. it is only moved by opinions within 1 point of its own. "
+                + "agent 7 holds opinion +1. what opinion does it hold next?", s.nextQuestion());
     }
 
     @Test

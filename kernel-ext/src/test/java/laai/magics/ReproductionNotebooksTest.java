@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -29,12 +28,11 @@ import laai.kernel.RequiresJupyter;
  * The reproduction check: executes every notebook in {@code notebooks/} with
  * {@code jupyter nbconvert --execute} (as bin/reproduce does) and checks each executed notebook:
  * no error output, a table with numbers in every cell tagged {@code table}, an image in every cell
- * tagged {@code plot}, and, on the demo model, the headline margins of {@link HeadlineMargins}.
+ * tagged {@code plot}, and the demo model's headline margins of {@link HeadlineMargins}.
  *
- * <p>Notebooks run on {@code models/demo}; before it exists, on the TinyStories checkpoint beside
- * the repository (by rewriting the {@code MODEL} line of the cell tagged {@code parameters}, the
- * one cell a user changes too). A notebook whose {@code metadata.laai.requires} names a missing file
- * is skipped with that reason. Executed notebooks and timings land in target/notebooks.
+ * <p>Notebooks run on {@code models/demo}, as committed. A notebook whose
+ * {@code metadata.laai.requires} names a missing file is skipped with that reason. Executed
+ * notebooks and timings land in target/notebooks.
  */
 @RequiresJupyter
 @RequiresModel
@@ -65,26 +63,19 @@ class ReproductionNotebooksTest {
         List<String> missing = missingRequirements(json, repo);
         Assumptions.assumeTrue(missing.isEmpty(), () -> name + " skipped: it needs " + String.join(" and ", missing));
 
-        boolean onDemo = Files.isRegularFile(repo.resolve(DEMO).resolve("config.json"));
-        Path input = out.resolve("input").resolve(notebook.getFileName());
-        Files.createDirectories(input.getParent());
-        Files.writeString(input, onDemo ? json.toString() : withModel(json, TestModel.path()).toString(),
-                StandardCharsets.UTF_8);
+        assertTrue(Files.isRegularFile(repo.resolve(DEMO).resolve("config.json")), "the notebooks run on " + DEMO);
 
         long t0 = System.nanoTime();
-        Path executed = execute(input, out);
+        Path executed = execute(notebook, out);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String timing = String.format(Locale.ROOT, "%s %.1f s on %s%n", name, seconds,
-                onDemo ? DEMO : TestModel.path().getFileName());
+        String timing = String.format(Locale.ROOT, "%s %.1f s%n", name, seconds);
         Files.writeString(timings, timing, java.nio.file.StandardOpenOption.APPEND);
         System.out.print("[notebooks] " + timing);
 
         ExecutedNotebook result = ExecutedNotebook.read(executed);
         List<String> problems = new ArrayList<>(result.problems());
-        if (onDemo) {
-            for (HeadlineMargins.Margin margin : HeadlineMargins.of(name)) {
-                margin.check(result.tables()).ifPresent(problems::add);
-            }
+        for (HeadlineMargins.Margin margin : HeadlineMargins.of(name)) {
+            margin.check(result.tables()).ifPresent(problems::add);
         }
         assertEquals(List.of(), problems, name + " (executed: " + executed + ")");
     }
@@ -116,24 +107,5 @@ class ReproductionNotebooksTest {
             }
         }
         return missing;
-    }
-
-    /** The notebook with the parameters cell's MODEL pointing at {@code model}. */
-    static JsonObject withModel(JsonObject notebook, Path model) {
-        JsonObject copy = notebook.deepCopy();
-        Optional<JsonObject> parameters = Optional.empty();
-        for (JsonElement c : copy.getAsJsonArray("cells")) {
-            JsonObject meta = c.getAsJsonObject().getAsJsonObject("metadata");
-            if (meta != null && meta.has("tags") && meta.getAsJsonArray("tags").toString().contains("\"parameters\"")) {
-                parameters = Optional.of(c.getAsJsonObject());
-            }
-        }
-        JsonObject cell = parameters.orElseThrow(() -> new AssertionError("no cell tagged 'parameters'"));
-        String source = ExecutedNotebook.text(cell.get("source"));
-        String changed = source.replaceFirst("String MODEL = \"[^\"]*\";",
-                java.util.regex.Matcher.quoteReplacement("String MODEL = \"" + model.toString().replace("\\", "\\\\") + "\";"));
-        assertTrue(!changed.equals(source), "the parameters cell sets String MODEL = \"...\";");
-        cell.addProperty("source", changed);
-        return copy;
     }
 }
