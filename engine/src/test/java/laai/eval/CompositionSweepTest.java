@@ -38,10 +38,10 @@ class CompositionSweepTest {
 
     @Test
     void composedVectorIsTheWeightedSumAndIsComparedOnTheChainedTask() {
-        Path dir = Fixtures.sharedModel("TinyStories-656K");
+        Path dir = Fixtures.demoModel();
         Path datasets = Fixtures.repo().resolve("datasets");
         try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
-            Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "TinyStories-656K");
+            Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             Task a = Task.resolve("antonym", datasets), b = Task.resolve("english-french", datasets);
             Composition.Outcome out = new Composition(e).run(a, b, 1.0, 0.5, quick(), null);
             assertEquals(List.of("zero-shot", "delta-sum", "delta-reoptimized"), out.rows().stream().map(ResultRow::method).toList());
@@ -57,9 +57,9 @@ class CompositionSweepTest {
 
     @Test
     void sweepCoversTheGridAndWritesPlots() throws Exception {
-        Path dir = Fixtures.sharedModel("TinyStories-656K");
+        Path dir = Fixtures.demoModel();
         try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
-            Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "TinyStories-656K");
+            Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             Sweep sweep = new Sweep(e);
             Task task = Task.resolve("synonym", Fixtures.repo().resolve("datasets"));
             List<ResultRow> rows = sweep.run(task, quick(), new int[] {0, 1}, new double[] {0, 0.01}, new double[] {0.01},

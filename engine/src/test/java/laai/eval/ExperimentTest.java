@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The experiment end to end on the real TinyStories checkpoint (skipped where it is absent). */
+/** The experiment end to end: on the original Function Vectors files with TinyStories (skipped where they are absent), and on the demo model. */
 class ExperimentTest {
     static { Djl.engine(); }
 
@@ -71,9 +71,9 @@ class ExperimentTest {
 
     @Test
     void deltaFilesKeepVectorAndMetadata() {
-        Path model = Fixtures.sharedModel("TinyStories-656K");
+        Path model = Fixtures.demoModel();
         try (Llama m = Llama.load(model, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(model)) {
-            Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "TinyStories-656K");
+            Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             Task task = Task.resolve("antonym", Fixtures.repo().resolve("datasets"));
             Experiment.Trained t = e.train(e.split(task, quick(0)), quick(0), null);
             Path file = tmp.resolve("antonym.safetensors");
@@ -85,19 +85,19 @@ class ExperimentTest {
             assertEquals("antonym", back.metadata().get("task"));
             assertEquals("0.01", back.metadata().get("gamma"));
             assertEquals("5", back.metadata().get("n_train"));
-            assertEquals("TinyStories-656K", back.metadata().get("model"));
+            assertEquals("demo", back.metadata().get("model"));
             assertEquals(t.delta().activeGroups(), back.activeGroups());
         }
     }
 
     @Test
     void badInputGetsAClearError() {
-        Path model = Fixtures.sharedModel("TinyStories-656K");
+        Path model = Fixtures.demoModel();
         try (Llama m = Llama.load(model, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(model)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "t");
             Task task = Task.resolve("antonym", Fixtures.repo().resolve("datasets"));
             String msg = assertThrows(IllegalArgumentException.class, () -> e.intervene(task, quick(5), null)).getMessage();
-            assertTrue(msg.contains("layer 5 out of range 0..1"), msg);
+            assertTrue(msg.contains("layer 5 out of range 0..3"), msg);
             Task tiny = Task.parse("tiny", "tiny.json", "[{\"input\":\"a\",\"output\":\"b\"},{\"input\":\"c\",\"output\":\"d\"}]");
             msg = assertThrows(laai.tasks.TaskFormatException.class, () -> e.intervene(tiny, quick(0), null)).getMessage();
             assertTrue(msg.contains("has 2 pairs"), msg);

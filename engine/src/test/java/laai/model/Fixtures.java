@@ -15,6 +15,13 @@ public final class Fixtures {
         return Path.of(System.getProperty("laai.repo", ".")).toAbsolutePath().normalize();
     }
 
+    /** The committed demo model (models/demo): always in a checkout, so tests on it never skip. */
+    public static Path demoModel() {
+        Path dir = repo().resolve("models/demo");
+        if (!Files.isRegularFile(dir.resolve("config.json"))) throw new IllegalStateException("models/demo is missing from the checkout");
+        return dir;
+    }
+
     /** ../shared/models/NAME beside the repository, or the test is skipped with a clear message. */
     public static Path sharedModel(String name) {
         Path dir = repo().resolve("../shared/models/" + name).normalize();
