@@ -198,6 +198,15 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         return a;
     }
 
+    private static void writeDataset(Path file, String json, String what) {
+        try {
+            Files.writeString(file, json, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.out.println("wrote " + what + " to " + file);
+    }
+
     /** {@code laai make-opinion-dataset}: writes datasets/opinion-dynamics.json from the noisy Hegselmann–Krause model. */
     @Command(name = "make-opinion-dataset", description = "Write the opinion-dynamics task: agents on a 5-point scale, "
             + "with the distribution of their next opinion under the noisy Hegselmann-Krause bounded-confidence model.")
@@ -214,12 +223,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Path file = out != null ? out : Datasets.dir().resolve("opinion-dynamics.json");
-            try {
-                Files.writeString(file, OpinionDynamics.toJson(OpinionDynamics.dataset(seed, count)), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            System.out.println("wrote " + count + " prompts to " + file);
+            writeDataset(file, OpinionDynamics.toJson(OpinionDynamics.dataset(seed, count)), count + " prompts");
             return 0;
         }
     }
@@ -237,13 +241,8 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Task chained = Task.chain(Task.resolve(first, Datasets.dir()), Task.resolve(second, Datasets.dir()));
-            Path file = Datasets.dir().resolve(first + "-" + second + ".json");
-            try {
-                Files.writeString(file, chained.toJson(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            System.out.println("wrote " + chained.pairs().size() + " pairs to " + file);
+            writeDataset(Datasets.dir().resolve(first + "-" + second + ".json"), chained.toJson(),
+                    chained.pairs().size() + " pairs");
             return 0;
         }
     }
