@@ -60,28 +60,12 @@ public final class DemoProbe {
         int[] out = new int[texts.size()];
         NDManager m = model.manager();
         for (int from = 0; from < texts.size(); from += 64) {
-            List<String> batch = texts.subList(from, Math.min(texts.size(), from + 64));
-            int b = batch.size(), width = 0;
-            int[][] seqs = new int[b][];
-            for (int i = 0; i < b; i++) {
-                int[] t = tokenizer.encode(batch.get(i));
-                seqs[i] = new int[t.length + 1];
-                seqs[i][0] = WordTokenizer.BOS_ID;
-                System.arraycopy(t, 0, seqs[i], 1, t.length);
-                width = Math.max(width, seqs[i].length);
-            }
-            long[] ids = new long[b * width];
-            int[] lengths = new int[b];
-            long[] last = new long[b];
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < width; j++) ids[i * width + j] = j < seqs[i].length ? seqs[i][j] : WordTokenizer.PAD_ID;
-                lengths[i] = seqs[i].length;
-                last[i] = (long) i * width + seqs[i].length - 1;
-            }
+            PromptBatch batch = PromptBatch.of(tokenizer, texts.subList(from, Math.min(texts.size(), from + 64)));
+            int b = batch.size(), width = batch.width();
             try (NDScope ignored = new NDScope()) {
-                Chunk chunk = model.chunk(Chunk.contiguous(new int[b], lengths), null);
-                NDArray x = model.embed(m.create(ids, new Shape(b, width)));
-                NDArray h = model.forward(x, 0, chunk, null, null).hidden().reshape(b * width, -1).get(m.create(last));
+                Chunk chunk = model.chunk(Chunk.contiguous(new int[b], batch.lengths()), null);
+                NDArray x = model.embed(m.create(batch.ids(), new Shape(b, width)));
+                NDArray h = model.forward(x, 0, chunk, null, null).hidden().reshape(b * width, -1).get(m.create(batch.lastRows()));
                 long[] best = model.logits(h).argMax(-1).toLongArray();
                 for (int i = 0; i < b; i++) out[from + i] = (int) best[i];
             }

@@ -353,27 +353,10 @@ public final class DemoTrainer {
         double[] sumSquares = new double[layers];
         long[] count = new long[layers];
         for (int from = 0; from < prompts.size(); from += 64) {
-            List<String> batch = prompts.subList(from, Math.min(prompts.size(), from + 64));
-            int b = batch.size(), width = 0;
-            int[][] seqs = new int[b][];
-            for (int i = 0; i < b; i++) {
-                int[] t = tokenizer.encode(batch.get(i));
-                seqs[i] = new int[t.length + 1];
-                seqs[i][0] = WordTokenizer.BOS_ID;
-                System.arraycopy(t, 0, seqs[i], 1, t.length);
-                width = Math.max(width, seqs[i].length);
-            }
-            long[] ids = new long[b * width];
-            int[] lengths = new int[b];
-            long[] last = new long[b];
-            Arrays.fill(ids, WordTokenizer.PAD_ID);
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < seqs[i].length; j++) ids[i * width + j] = seqs[i][j];
-                lengths[i] = seqs[i].length;
-                last[i] = (long) i * width + seqs[i].length - 1;
-            }
+            PromptBatch batch = PromptBatch.of(tokenizer, prompts.subList(from, Math.min(prompts.size(), from + 64)));
+            int b = batch.size(), width = batch.width();
             try (NDScope ignored = new NDScope()) {
-                NDArray lastRows = manager.create(last);
+                NDArray lastRows = manager.create(batch.lastRows());
                 int w = width;
                 laai.model.SiteHook hook = (layer, site, x, chunk) -> {
                     if (site == laai.model.Site.HEADS) {
@@ -383,8 +366,8 @@ public final class DemoTrainer {
                     }
                     return x;
                 };
-                Chunk chunk = model.chunk(positions(lengths, width), null);
-                model.forward(model.embed(manager.create(ids, new Shape(b, width))), 0, chunk, null, hook);
+                Chunk chunk = model.chunk(positions(batch.lengths(), width), null);
+                model.forward(model.embed(manager.create(batch.ids(), new Shape(b, width))), 0, chunk, null, hook);
             }
         }
         double[] alpha = new double[layers];
