@@ -23,14 +23,24 @@ final class DemoFixtures {
         return relations;
     }
 
-    /** The tokenizer as train-demo-model builds it (seed 1). */
+    /** The tokenizer as train-demo-model builds it for the seed models/demo/training.json records. */
     static synchronized WordTokenizer tokenizer() {
         if (tokenizer == null) {
-            DemoCorpus corpus = new DemoCorpus(relations(), DemoCorpus.Settings.defaults(), 1);
+            DemoCorpus corpus = new DemoCorpus(relations(), DemoCorpus.Settings.defaults(), committedSeed());
             tokenizer = WordTokenizer.fromTexts(DemoCorpus.tokenizerTexts(relations(), corpus.round(0),
                     OpinionDynamics.dataset(1, 120)));
         }
         return tokenizer;
+    }
+
+    /** The seed the committed demo model was trained with. */
+    static long committedSeed() {
+        try {
+            String json = java.nio.file.Files.readString(repo().resolve("models/demo/training.json"));
+            return com.google.gson.JsonParser.parseString(json).getAsJsonObject().get("seed").getAsLong();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static final List<String> TASKS = List.of("antonym", "synonym", "english-french", "english-german");
