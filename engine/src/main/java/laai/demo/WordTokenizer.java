@@ -184,13 +184,13 @@ public final class WordTokenizer {
         JsonObject p = new JsonObject();
         p.addProperty("type", "TemplateProcessing");
         JsonArray single = new JsonArray();
-        single.add(special(BOS));
-        single.add(sequence("A"));
+        single.add(piece("SpecialToken", BOS));
+        single.add(piece("Sequence", "A"));
         JsonArray pair = new JsonArray();
-        pair.add(special(BOS));
-        pair.add(sequence("A"));
-        pair.add(special(BOS));
-        pair.add(sequence("B"));
+        pair.add(piece("SpecialToken", BOS));
+        pair.add(piece("Sequence", "A"));
+        pair.add(piece("SpecialToken", BOS));
+        pair.add(piece("Sequence", "B"));
         p.add("single", single);
         p.add("pair", pair);
         JsonObject tokens = new JsonObject();
@@ -207,21 +207,13 @@ public final class WordTokenizer {
         return p;
     }
 
-    private static JsonObject special(String id) {
+    /** One item of a TemplateProcessing template: {kind: {id, type_id 0}}. */
+    private static JsonObject piece(String kind, String id) {
         JsonObject inner = new JsonObject();
         inner.addProperty("id", id);
         inner.addProperty("type_id", 0);
         JsonObject o = new JsonObject();
-        o.add("SpecialToken", inner);
-        return o;
-    }
-
-    private static JsonObject sequence(String id) {
-        JsonObject inner = new JsonObject();
-        inner.addProperty("id", id);
-        inner.addProperty("type_id", 0);
-        JsonObject o = new JsonObject();
-        o.add("Sequence", inner);
+        o.add(kind, inner);
         return o;
     }
 }

@@ -78,8 +78,8 @@ public final class PaperTable {
             if (zero.isEmpty() || reg.isEmpty() || unreg.isEmpty()) continue;
             long seeds = rows.stream().filter(r -> r.task().equals(task) && r.method().equals("delta")).count();
             lines.add(String.format(Locale.ROOT,
-                    "%-15s exact match: zero-shot %.2f, %s %.2f; delta %.2f vs unregularized %.2f (mean of %d seeds, difference %+.3f)",
-                    task, zero.getAsDouble(), "few-shot", few.orElse(Double.NaN), reg.getAsDouble(), unreg.getAsDouble(),
+                    "%-15s exact match: zero-shot %.2f, few-shot %.2f; delta %.2f vs unregularized %.2f (mean of %d seeds, difference %+.3f)",
+                    task, zero.getAsDouble(), few.orElse(Double.NaN), reg.getAsDouble(), unreg.getAsDouble(),
                     seeds, reg.getAsDouble() - unreg.getAsDouble()));
         }
         for (String task : rows.stream().filter(r -> !Double.isNaN(r.kl())).map(ResultRow::task).distinct().toList()) {

@@ -201,11 +201,7 @@ class ArchitecturesTest {
             assertArrayEquals(new long[] {64, 192}, c.info("transformer.h.0.attn.c_attn.weight").shape()); // Conv1D [in, out]
             assertArrayEquals(c.readFloats("transformer.h.1.mlp.c_fc.weight"), d.readFloats("h.1.mlp.c_fc.weight"));
         }
-        try (Llama a = Llama.load(prefixed, Device.cpu(), DataType.FLOAT32);
-             Llama b = Llama.load(bare, Device.cpu(), DataType.FLOAT32);
-             NDScope s = new NDScope()) {
-            assertEquals(0.0, maxAbsDiff(logits(a, IDS, null), logits(b, IDS, null)));
-        }
+        Fixtures.assertSameLogits(prefixed, bare, IDS);
     }
 
     @Test

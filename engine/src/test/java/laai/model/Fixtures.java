@@ -82,6 +82,15 @@ public final class Fixtures {
         }
     }
 
+    /** Two checkpoints of the same weights (sharded or not, prefixed or not) give bit-identical F32 logits. */
+    public static void assertSameLogits(Path a, Path b, long[] ids) {
+        try (Llama x = Llama.load(a, ai.djl.Device.cpu(), ai.djl.ndarray.types.DataType.FLOAT32);
+             Llama y = Llama.load(b, ai.djl.Device.cpu(), ai.djl.ndarray.types.DataType.FLOAT32);
+             ai.djl.ndarray.NDScope s = new ai.djl.ndarray.NDScope()) {
+            org.junit.jupiter.api.Assertions.assertEquals(0.0, maxAbsDiff(logits(x, ids, null), logits(y, ids, null)));
+        }
+    }
+
     /** Logits [T][V] of one full forward pass over ids (no cache), optionally with a hook. */
     public static float[][] logits(Llama model, long[] ids, SiteHook hook) {
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
