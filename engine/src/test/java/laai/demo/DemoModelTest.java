@@ -75,7 +75,7 @@ class DemoModelTest {
     }
 
     /**
-     * The demo-model issue's acceptance, on the table `bin/laai table --layers 3` prints (the same
+     * The demo-model issue's acceptance, on the table `bin/laai table --layers 2` prints (the same
      * PaperTable run): the margins below are the issue's; the measured values are in
      * models/demo/README.md. Regularised against unregularised Δ is reported, never asserted.
      */
@@ -89,9 +89,7 @@ class DemoModelTest {
             for (String task : PaperTable.RULE_TASKS) {
                 assertTrue(metric(rows, task, "zero-shot", ResultRow::exactMatch) <= 0.3, task + " zero-shot");
                 double delta = first(rows, task, "delta").exactMatch();
-                // The issue asks for 0.7 on every task; antonym reaches 0.60 (seed 0, layer 1), so its
-                // check is the measured level less a margin, and the gap is reported on the issue.
-                assertTrue(delta >= (task.equals("antonym") ? 0.5 : 0.7), task + " delta, seed 0: " + delta);
+                assertTrue(delta >= 0.7, task + " delta, seed 0: " + delta);
                 assertTrue(metric(rows, task, "few-shot", ResultRow::exactMatch) >= 0, task + " few-shot reported");
                 assertEquals(3, rows.stream().filter(r -> r.task().equals(task) && r.method().equals("delta-unregularized")).count(),
                         task + ": the ablation over 3 seeds");
@@ -108,10 +106,11 @@ class DemoModelTest {
     }
 
     /**
-     * The best layer on the demo model (models/demo/README.md) of antonym, synonym, english-french,
-     * english-german, opinion dynamics, composition.
+     * The layer of antonym, synonym, english-french, english-german, opinion dynamics and
+     * composition: 2 for all on the demo model, where every bar holds (per-layer results in
+     * models/demo/README.md).
      */
-    private static final int[] LAYERS = {1, 3, 3, 3, 3, 1};
+    private static final int[] LAYERS = {2, 2, 2, 2, 2, 2};
 
     private static double metric(List<ResultRow> rows, String task, String method, ToDoubleFunction<ResultRow> f) {
         return PaperTable.mean(rows, task, method, f).orElseThrow(() -> new AssertionError("no row " + method + " " + task));
