@@ -87,6 +87,8 @@ public final class Objective {
             }
         }
         NDArray target = m.create(flat, new Shape(q.length, options.length)).toType(logp.getDataType(), false);
-        return logp.mul(target).sum().neg().add((float) constant).div((float) q.length);
+        // The divisor as a tensor the step's scope keeps until after backward, not a bare number:
+        // see Llama.constant.
+        return logp.mul(target).sum().neg().add((float) constant).div(m.create((float) q.length));
     }
 }

@@ -79,6 +79,7 @@ public final class Llama implements AutoCloseable {
     private final Norm finalNorm;
     private final Linear lmHead;
     private final float attentionScale;
+    private final java.util.Map<Float, NDArray> constants = new java.util.concurrent.ConcurrentHashMap<>();
     private final AutoCloseable source;
     private final NDIndex firstHalf;
     private final NDIndex secondHalf;
@@ -251,6 +252,18 @@ public final class Llama implements AutoCloseable {
     private static NDArray keep(NDArray a) {
         NDScope.unregister(a);
         return a;
+    }
+
+    /**
+     * A constant factor as a 0-d float32 tensor that lives as long as the model; use it, never a
+     * bare number, to multiply or divide anything autograd may differentiate. DJL's
+     * {@code x.mul(float)} wraps the number in a tensor over a fresh direct buffer and closes that
+     * tensor at once, but autograd keeps it for the backward pass, which then reads a buffer the
+     * garbage collector may already have freed and reused: gradients came out wrong in the last
+     * bits now and then, and the same seed gave different Δs from one process to the next.
+     */
+    private NDArray constant(float value) {
+        return constants.computeIfAbsent(value, v -> keep(manager.create(v.floatValue())));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -433,7 +446,7 @@ public final class Llama implements AutoCloseable {
         long group = heads / kvHeads;
         NDArray scores = q.reshape(batch, kvHeads, group, width, d)
                 .matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3))                              // [B,KVH,g,S,K]
-                .mul(attentionScale);
+                .mul(constant(attentionScale));
         double cap = config.attnLogitSoftcapping();
         if (cap > 0) scores = softcap(scores, cap);
         scores = scores.add(chunk.maskFor(w.window()));
@@ -445,8 +458,9 @@ public final class Llama implements AutoCloseable {
     }
 
     /** cap·tanh(x / cap): bounded by ±cap, the identity near 0. */
-    private static NDArray softcap(NDArray x, double cap) {
-        return x.div((float) cap).tanh().mul((float) cap);
+    private NDArray softcap(NDArray x, double cap) {
+        NDArray c = constant((float) cap);
+        return x.div(c).tanh().mul(c);
     }
 
     /** x·cos + rotate_half(x)·sin, rotate_half(x) = (−x[d/2:], x[:d/2]). */
@@ -468,9 +482,9 @@ public final class Llama implements AutoCloseable {
             case "silu" -> x.mul(Activation.sigmoid(x));
             // gelu_pytorch_tanh (torch's gelu(approximate="tanh")) and gelu_new (NewGELUActivation)
             // are the same formula: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-            case "gelu_pytorch_tanh", "gelu_new" -> x.mul(x).mul(x).mul(0.044715f).add(x)
-                    .mul((float) Math.sqrt(2 / Math.PI)).tanh().add(1f).mul(x).mul(0.5f);
-            case "gelu" -> x.mul((float) (1 / Math.sqrt(2))).erf().add(1f).mul(x).mul(0.5f);
+            case "gelu_pytorch_tanh", "gelu_new" -> x.mul(x).mul(x).mul(constant(0.044715f)).add(x)
+                    .mul(constant((float) Math.sqrt(2 / Math.PI))).tanh().add(1f).mul(x).mul(constant(0.5f));
+            case "gelu" -> x.mul(constant((float) (1 / Math.sqrt(2)))).erf().add(1f).mul(x).mul(constant(0.5f));
             case "relu" -> Activation.relu(x);
             default -> throw new IllegalStateException("activation " + config.hiddenAct());
         };

@@ -17,16 +17,11 @@ import com.google.gson.GsonBuilder;
  */
 public final class KernelSpec {
 
-    /**
-     * Always passed to the kernel JVM; the ones a notebook depends on regardless of environment.
-     * The parallel collector because, under G1, the same seed gave Δs that part after ~80 steps
-     * from one process to the next (measured; the cause is not found yet), and not under it.
-     */
+    /** Always passed to the kernel JVM; the ones a notebook depends on regardless of environment. */
     public static final List<String> STANDARD_JVM_OPTIONS = List.of(
             "-Djava.awt.headless=true",
             "-Dfile.encoding=UTF-8",
-            "-Dai.djl.offline=true",
-            "-XX:+UseParallelGC");
+            "-Dai.djl.offline=true");
 
     private final String displayName;
     private final Path java;

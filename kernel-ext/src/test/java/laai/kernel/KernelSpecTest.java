@@ -25,7 +25,7 @@ class KernelSpecTest {
         assertTrue(Path.of(argv.get(0)).isAbsolute(), argv.get(0));
         assertTrue(Files.isExecutable(Path.of(argv.get(0))), "the running JVM's java: " + argv.get(0));
         assertEquals(List.of("-cp", "a.jar" + File.pathSeparator + "b.jar", "-Djava.awt.headless=true",
-                "-Dfile.encoding=UTF-8", "-Dai.djl.offline=true", "-XX:+UseParallelGC", "-Xmx2g", "laai.kernel.KernelMain", "{connection_file}"),
+                "-Dfile.encoding=UTF-8", "-Dai.djl.offline=true", "-Xmx2g", "laai.kernel.KernelMain", "{connection_file}"),
                 argv.subList(1, argv.size()));
     }
 
