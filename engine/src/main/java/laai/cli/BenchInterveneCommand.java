@@ -88,7 +88,10 @@ final class BenchInterveneCommand implements Callable<Integer> {
                 r.put("fast_step_ms", fastMs);
                 r.put("speedup", naiveMs / fastMs);
                 double flops = fastStepFlops(c, examples, l);
+                double naiveFlops = naiveStepFlops(c, examples, l);
                 double peak = matmulPeakGflops(model.manager());
+                r.put("flop_ratio", naiveFlops / flops);
+                r.put("naive_gflops", naiveFlops / (naiveMs * 1e6));
                 r.put("fast_gflops", flops / (fastMs * 1e6));
                 r.put("matmul_peak_gflops", peak);
                 r.put("fast_fraction_of_peak", flops / (fastMs * 1e6) / peak);
@@ -157,6 +160,23 @@ final class BenchInterveneCommand implements Callable<Integer> {
             forward += e.answer().length * 2.0 * c.hiddenSize() * c.vocabSize();
         }
         return 2 * forward;
+    }
+
+    /**
+     * FLOPs of one naive step: the forward over every (padded) position of every layer and the
+     * logits of every position, plus the backward from the logits down to layer ℓ (inputs only).
+     * Against {@link #fastStepFlops} it says how much of the speed-up the arithmetic allows; the
+     * rest is how fast the matrix products run with few rows.
+     */
+    static double naiveStepFlops(ModelConfig c, List<Example> examples, int layer) {
+        int width = examples.stream().mapToInt(e -> e.teacherForced().length).max().orElse(1);
+        double perPosition = 2.0 * c.hiddenSize() * (c.qDim() + 2 * c.kvDim()) + 2.0 * c.qDim() * c.hiddenSize()
+                + 2.0 * 3 * c.hiddenSize() * c.intermediateSize() + 2.0 * 2 * c.qDim() * width;
+        double head = 2.0 * c.hiddenSize() * c.vocabSize();
+        double positions = (double) examples.size() * width;
+        double forward = positions * (c.numLayers() * perPosition + head);
+        double backward = positions * ((c.numLayers() - layer) * perPosition + head);
+        return forward + backward;
     }
 
     /** Achieved GFLOP/s of a large float32 matrix product on the model's device. */
