@@ -259,8 +259,9 @@ public final class Llama implements AutoCloseable {
      * bare number, to multiply or divide anything autograd may differentiate. DJL's
      * {@code x.mul(float)} wraps the number in a tensor over a fresh direct buffer and closes that
      * tensor at once, but autograd keeps it for the backward pass, which then reads a buffer the
-     * garbage collector may already have freed and reused: gradients came out wrong in the last
-     * bits now and then, and the same seed gave different Δs from one process to the next.
+     * garbage collector may already have freed and reused. Gradients then came out wrong now and
+     * then (entirely wrong in FreedConstantsTest, which refills freed memory on purpose), and the
+     * same seed gave different Δs from one process to the next.
      */
     private NDArray constant(float value) {
         return constants.computeIfAbsent(value, v -> keep(manager.create(v.floatValue())));
