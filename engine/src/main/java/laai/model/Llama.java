@@ -14,6 +14,8 @@ import laai.model.ModelConfig.Family;
 import laai.runtime.Djl;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
@@ -79,7 +81,7 @@ public final class Llama implements AutoCloseable {
     private final Norm finalNorm;
     private final Linear lmHead;
     private final float attentionScale;
-    private final java.util.Map<Float, NDArray> constants = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Float, NDArray> constants = new ConcurrentHashMap<>(); // see constant()
     private final AutoCloseable source;
     private final NDIndex firstHalf;
     private final NDIndex secondHalf;
