@@ -153,10 +153,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
         double forward = 0;
         int width = examples.stream().mapToInt(Example::changedPositions).max().orElse(1);
         for (Example e : examples) {
-            int keys = e.prompt().length - 1 + width;
-            double perPosition = 2.0 * c.hiddenSize() * (c.qDim() + 2 * c.kvDim()) + 2.0 * c.qDim() * c.hiddenSize()
-                    + 2.0 * 3 * c.hiddenSize() * c.intermediateSize() + 2.0 * 2 * c.qDim() * keys;
-            forward += width * (c.numLayers() - layer) * perPosition;
+            forward += width * (c.numLayers() - layer) * layerFlops(c, e.prompt().length - 1 + width);
             forward += e.answer().length * 2.0 * c.hiddenSize() * c.vocabSize();
         }
         return 2 * forward;
@@ -170,13 +167,18 @@ final class BenchInterveneCommand implements Callable<Integer> {
      */
     static double naiveStepFlops(ModelConfig c, List<Example> examples, int layer) {
         int width = examples.stream().mapToInt(e -> e.teacherForced().length).max().orElse(1);
-        double perPosition = 2.0 * c.hiddenSize() * (c.qDim() + 2 * c.kvDim()) + 2.0 * c.qDim() * c.hiddenSize()
-                + 2.0 * 3 * c.hiddenSize() * c.intermediateSize() + 2.0 * 2 * c.qDim() * width;
+        double perPosition = layerFlops(c, width);
         double head = 2.0 * c.hiddenSize() * c.vocabSize();
         double positions = (double) examples.size() * width;
         double forward = positions * (c.numLayers() * perPosition + head);
         double backward = positions * ((c.numLayers() - layer) * perPosition + head);
         return forward + backward;
+    }
+
+    /** Forward FLOPs of one layer at one position attending to {@code keys} positions: projections, attention, MLP. */
+    private static double layerFlops(ModelConfig c, int keys) {
+        return 2.0 * c.hiddenSize() * (c.qDim() + 2 * c.kvDim()) + 2.0 * c.qDim() * c.hiddenSize()
+                + 2.0 * 3 * c.hiddenSize() * c.intermediateSize() + 2.0 * 2 * c.qDim() * keys;
     }
 
     /** Achieved GFLOP/s of a large float32 matrix product on the model's device. */
