@@ -46,7 +46,8 @@ final class BenchInterveneCommand implements Callable<Integer> {
     @Option(names = "--layer", description = "Layer (default: L/8, the paper's 4 of 32).") Integer layer;
     @Option(names = "--site", defaultValue = "heads") String site;
     @Option(names = "--train", defaultValue = "10", description = "Samples per step. Default: ${DEFAULT-VALUE}.") int train;
-    @Option(names = "--steps", defaultValue = "30", description = "Timed steps per path. Default: ${DEFAULT-VALUE}.") int steps;
+    @Option(names = "--steps", defaultValue = "20", description = "Timed steps per path and round. Default: ${DEFAULT-VALUE}.") int steps;
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds, each timing both paths in turn; the medians are reported. Default: ${DEFAULT-VALUE}.") int rounds;
     @Option(names = "--memory-steps", defaultValue = "2000", description = "Fast steps over which resident memory is tracked (0: skip). Default: ${DEFAULT-VALUE}.") int memorySteps;
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Option(names = "--random-model", paramLabel = "HIDDENxLAYERS",
@@ -60,6 +61,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
              TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
             ModelConfig c = model.config();
             int l = layer != null ? layer : c.numLayers() / 8;
+            if (steps < 1 || rounds < 1) throw new IllegalArgumentException("--steps and --rounds must be at least 1");
             if (l < 0 || l >= c.numLayers()) throw new IllegalArgumentException("--layer " + l + " out of range 0.." + (c.numLayers() - 1));
             Task t = Task.resolve(task, Datasets.dir());
             Split split = Split.of(t, train + shots, 1, seed);
@@ -78,16 +80,23 @@ final class BenchInterveneCommand implements Callable<Integer> {
             r.put("shots", shots);
             r.put("samples", train);
             r.put("mean_prompt_tokens", promptTokens);
+            r.put("fast_layout", FastPath.packs(c, examples) ? "packed" : "stacked");
             try (NaivePath naive = new NaivePath(model, objective, l, where);
                  FastPath fast = new FastPath(model, objective, l, where)) {
                 time(naive, model.manager(), size, 10); // warm-up: JIT and allocator
                 time(fast, model.manager(), size, 10);
-                double naiveMs = time(naive, model.manager(), size, steps);
-                double fastMs = time(fast, model.manager(), size, steps);
+                // Both paths in turn, round after round, and the median of each: a machine that slows
+                // down or speeds up during the run then biases neither path.
+                double[] naiveRounds = new double[rounds], fastRounds = new double[rounds];
+                for (int i = 0; i < rounds; i++) {
+                    naiveRounds[i] = time(naive, model.manager(), size, steps);
+                    fastRounds[i] = time(fast, model.manager(), size, steps);
+                }
+                double naiveMs = median(naiveRounds), fastMs = median(fastRounds);
                 r.put("naive_step_ms", naiveMs);
                 r.put("fast_step_ms", fastMs);
                 r.put("speedup", naiveMs / fastMs);
-                double flops = fastStepFlops(c, examples, l);
+                double flops = fastStepFlops(c, examples, l, where);
                 double naiveFlops = naiveStepFlops(c, examples, l);
                 double peak = matmulPeakGflops(model.manager());
                 r.put("flop_ratio", naiveFlops / flops);
@@ -114,17 +123,24 @@ final class BenchInterveneCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A random F32 Llama HIDDENxLAYERS with heads of 64 and vocab 32000, written once under java.io.tmpdir. */
+    /** A random F32 Llama HIDDENxLAYERS[xVOCAB] with heads of 64 (vocab 32000 by default), written once under java.io.tmpdir. */
     private Llama random(String spec) {
         String[] parts = spec.toLowerCase(java.util.Locale.ROOT).split("x");
-        if (parts.length != 2) throw new IllegalArgumentException("--random-model takes HIDDENxLAYERS, e.g. 512x8");
+        if (parts.length < 2 || parts.length > 3) throw new IllegalArgumentException("--random-model takes HIDDENxLAYERS[xVOCAB], e.g. 512x8");
         int hidden = Integer.parseInt(parts[0]), layers = Integer.parseInt(parts[1]);
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "laai-bench-random-" + hidden + "x" + layers);
+        int vocab = parts.length == 3 ? Integer.parseInt(parts[2]) : 32000;
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "laai-bench-random-" + hidden + "x" + layers + "x" + vocab);
         if (!Files.exists(dir.resolve("model.safetensors"))) {
-            new laai.model.RandomLlama(hidden, layers, hidden / 64, hidden / 64, hidden * 11 / 4, 32000)
+            new laai.model.RandomLlama(hidden, layers, hidden / 64, hidden / 64, hidden * 11 / 4, vocab)
                     .write(dir, laai.checkpoint.DType.F32, 0);
         }
         return Llama.load(dir, laai.runtime.Djl.device(options.device), options.dataType());
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** Mean milliseconds of one step: loss, backward, gradient read back to Java (as the optimiser does). */
@@ -146,16 +162,27 @@ final class BenchInterveneCommand implements Callable<Integer> {
     }
 
     /**
-     * FLOPs of one fast step: the forward over the changed positions from layer ℓ up plus the
-     * backward to the inputs (no weight gradients), counted as twice the forward's matrix products.
+     * FLOPs of one fast step: at layer ℓ, the rest of the layer at the N last prompt tokens (heads
+     * site); above it, the changed positions in the layout the fast path picks ({@link
+     * FastPath#packs}): packed, every position against all packed prefix keys (the mask discards
+     * other samples' keys, but the products are computed); stacked, every sample padded to the most
+     * answer positions and the longest prefix; then the logits of the rows the loss reads. Plus the
+     * backward to the inputs (no weight gradients), counted as twice the forward.
      */
-    static double fastStepFlops(ModelConfig c, List<Example> examples, int layer) {
-        double forward = 0;
-        int width = examples.stream().mapToInt(Example::changedPositions).max().orElse(1);
-        for (Example e : examples) {
-            forward += width * (c.numLayers() - layer) * layerFlops(c, e.prompt().length - 1 + width);
-            forward += e.answer().length * 2.0 * c.hiddenSize() * c.vocabSize();
-        }
+    static double fastStepFlops(ModelConfig c, List<Example> examples, int layer, Site site) {
+        int n = examples.size();
+        int rows = examples.stream().mapToInt(Example::changedPositions).sum();
+        int longest = examples.stream().mapToInt(Example::changedPositions).max().orElse(1);
+        int prefixes = examples.stream().mapToInt(Example::lastPromptPosition).sum();
+        int longestPrefix = examples.stream().mapToInt(Example::lastPromptPosition).max().orElse(0);
+        int answerRows = examples.stream().mapToInt(e -> e.isDistribution() ? 1 : e.answer().length).sum();
+        double finish = 2.0 * c.qDim() * c.hiddenSize() + 2.0 * 3 * c.hiddenSize() * c.intermediateSize();
+        double forward = site == Site.HEADS ? n * finish : 0;
+        int above = c.numLayers() - layer - 1;
+        forward += FastPath.packs(c, examples)
+                ? (double) rows * above * layerFlops(c, prefixes + rows)
+                : (double) n * longest * above * layerFlops(c, longestPrefix + longest);
+        forward += answerRows * 2.0 * c.hiddenSize() * c.vocabSize();
         return 2 * forward;
     }
 

@@ -3,16 +3,15 @@ package laai.intervention;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import laai.model.Chunk;
 import laai.model.KvCache;
 import laai.model.Llama;
-import laai.model.Positions;
+import laai.model.ModelConfig;
 import laai.model.RecordActivations;
-import laai.model.Tensors;
 import laai.model.Site;
+import laai.model.Tensors;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,26 +19,34 @@ import java.util.List;
 
 /**
  * The objective recomputed only where Δ can change anything. Δ acts at the last prompt token T at
- * layer ℓ, so under the causal mask positions before T never change, and nothing below ℓ does, nor
- * anything in layer ℓ before the addition. One clean pass per sample caches the keys and values of
- * positions before T for layers above ℓ, and, at T and the teacher-forced answer positions, the
- * hidden states entering layer ℓ and the heads output there (for the residual site: the hidden
- * states leaving layer ℓ). Every step then adds Δ, finishes layer ℓ, and runs only those few
- * positions through the layers above, batched over the samples, against the cached keys.
+ * layer ℓ, so under the causal mask positions before T never change, nothing below ℓ does, and in
+ * layer ℓ itself only T's output does (the answer positions after T attend to T's keys and values,
+ * which are computed before Δ is added). One clean pass per sample caches the keys and values of
+ * positions before T for the layers above ℓ; at T, the hidden state entering layer ℓ and the heads
+ * output there (for the residual site: the hidden state leaving layer ℓ); and the teacher-forced
+ * answer positions as they leave layer ℓ. Every step then adds Δ, finishes layer ℓ at the N last
+ * prompt tokens only, and runs them with the answer positions through the layers above, batched
+ * over the samples against the cached prefixes: packed side by side in one row, or stacked one
+ * sample per row, whichever costs less (see {@link #packs}).
  */
 public final class FastPath implements LossPath {
     private final Llama model;
     private final Objective objective;
     private final int layer;
     private final Site site;
-    private final KvCache prefix;   // [N, kv heads, longest prefix, d] per layer > ℓ
-    private final NDArray entering; // [N, width, hidden]: entering layer ℓ (heads site) or leaving it (residual)
-    private final NDArray heads;    // [N, width, heads·d]: layer ℓ's clean o_proj input (heads site only)
-    private final Chunk chunk;
-    private final NDArray rows;     // flat indices (sample · width + offset) of the rows the loss reads
-    private final NDArray lastPrompt; // [N, width, 1]: 1 at each sample's last prompt token
+    private final KvCache prefix;   // every sample's positions before T, packed or stacked, for the layers above ℓ
+    private final NDArray atLast;   // T entering layer ℓ (heads site) or leaving it (residual): [1, N, hidden] packed, [N, 1, hidden] stacked
+    private final NDArray heads;    // layer ℓ's clean o_proj input at T (heads site only), laid out as atLast
+    private final NDArray answers;  // answer positions leaving layer ℓ: [1, R − N, hidden] packed, [N, longest − 1, hidden] stacked; null if none
+    private final Chunk chunk;      // the N last prompt tokens first, then the answer positions
+    private final NDArray rows;     // the flat chunk index of each row the loss reads; null when in order
 
     public FastPath(Llama model, Objective objective, int layer, Site site) {
+        this(model, objective, layer, site, packs(model.config(), objective.examples()));
+    }
+
+    /** With the layout given rather than chosen: tests run both. */
+    FastPath(Llama model, Objective objective, int layer, Site site, boolean packed) {
         if (layer < 0 || layer >= model.config().numLayers()) {
             throw new IllegalArgumentException("layer " + layer + " out of range 0.." + (model.config().numLayers() - 1));
         }
@@ -49,19 +56,17 @@ public final class FastPath implements LossPath {
         this.site = site;
         List<Example> examples = objective.examples();
         int n = examples.size();
-        int width = examples.stream().mapToInt(Example::changedPositions).max().orElseThrow();
-        int[][] positions = new int[n][width];
-        int[] last = new int[n];
+        int longest = examples.stream().mapToInt(Example::changedPositions).max().orElseThrow();
         try (NDScope scope = new NDScope()) {
             List<KvCache> caches = new ArrayList<>();
-            NDArray[] inputs = new NDArray[n];
-            NDArray[] headOutputs = new NDArray[n];
+            NDArray[] last = new NDArray[n];
+            NDArray[] lastHeads = new NDArray[n];
+            List<NDArray> after = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Example e = examples.get(i);
                 long[] ids = e.teacherForced();
                 int t = e.lastPromptPosition();
                 int changed = e.changedPositions();
-                last[i] = t;
                 KvCache cache;
                 if (t > 0) {
                     Chunk before = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {t}), null);
@@ -69,63 +74,116 @@ public final class FastPath implements LossPath {
                 } else {
                     cache = KvCache.empty(model);
                 }
-                Arrays.fill(positions[i], -1);
-                for (int j = 0; j < changed; j++) positions[i][j] = t + j;
-                Chunk own = model.chunk(new int[][] {Arrays.copyOf(positions[i], changed)}, cache);
+                Chunk own = model.chunk(Chunk.contiguous(new int[] {t}, new int[] {changed}), cache);
                 NDArray x = model.forward(embed(Arrays.copyOfRange(ids, t, t + changed), own), 0, layer, own, cache, null).hidden();
                 RecordActivations record = new RecordActivations(layer, Site.HEADS);
-                NDArray after = model.forward(x, layer, layer + 1, own, cache, record).hidden();
-                inputs[i] = padded(site == Site.HEADS ? x : after, width);
-                headOutputs[i] = padded(record.recorded().get(0), width);
+                NDArray out = model.forward(x, layer, layer + 1, own, cache, record).hidden();
+                last[i] = (site == Site.HEADS ? x : out).get(":, 0:1, :");
+                lastHeads[i] = record.recorded().get(0).get(":, 0:1, :");
+                record.recorded().get(0).close(); // recorded arrays outlive the scope by design
+                NDArray rest = out.get(":, 1:, :");
+                if (packed && changed > 1) after.add(rest);
+                if (!packed && longest > 1) after.add(padded(rest, longest - 1));
                 caches.add(cache.dropBelow(layer + 1));
             }
-            prefix = KvCache.stack(caches).keep();
-            entering = NDArrays.concat(new NDList(inputs), 0);
-            heads = NDArrays.concat(new NDList(headOutputs), 0);
-            NDScope.unregister(entering);
-            NDScope.unregister(heads);
-            for (NDArray h : headOutputs) h.close(); // recorded arrays outlive the scope by design
+            int axis = packed ? 1 : 0;
+            prefix = (packed ? KvCache.pack(caches) : KvCache.stack(caches)).keep();
+            atLast = keep(NDArrays.concat(new NDList(last), axis));
+            heads = site == Site.HEADS ? keep(NDArrays.concat(new NDList(lastHeads), axis)) : null;
+            answers = after.isEmpty() ? null : keep(NDArrays.concat(new NDList(after), axis));
         }
-        chunk = model.chunk(positions, prefix);
-        long[] flat = new long[objective.rowSample.length];
-        for (int r = 0; r < flat.length; r++) flat[r] = (long) objective.rowSample[r] * width + objective.rowOffset[r];
-        NDManager m = model.manager();
-        rows = m.create(flat);
-        try (NDScope scope = new NDScope()) {
-            lastPrompt = Positions.exactly(last).mask(chunk, entering);
-            NDScope.unregister(lastPrompt);
+        long[] place = new long[objective.rowSample.length];
+        if (packed) {
+            int width = examples.stream().mapToInt(Example::changedPositions).sum();
+            int[] positions = new int[width];
+            int[] sequence = new int[width];
+            int[] firstAnswer = new int[n]; // where sample i's answer positions start in the row
+            int next = n;
+            for (int i = 0; i < n; i++) {
+                Example e = examples.get(i);
+                positions[i] = e.lastPromptPosition();
+                sequence[i] = i;
+                firstAnswer[i] = next;
+                for (int j = 1; j < e.changedPositions(); j++, next++) {
+                    positions[next] = e.lastPromptPosition() + j;
+                    sequence[next] = i;
+                }
+            }
+            chunk = model.packedChunk(positions, sequence, prefix);
+            for (int r = 0; r < place.length; r++) {
+                int i = objective.rowSample[r], j = objective.rowOffset[r];
+                place[r] = j == 0 ? i : firstAnswer[i] + j - 1;
+            }
+        } else {
+            int[] start = new int[n], length = new int[n];
+            for (int i = 0; i < n; i++) {
+                start[i] = examples.get(i).lastPromptPosition();
+                length[i] = examples.get(i).changedPositions();
+            }
+            chunk = model.chunk(Chunk.contiguous(start, length), prefix);
+            for (int r = 0; r < place.length; r++) place[r] = (long) objective.rowSample[r] * longest + objective.rowOffset[r];
         }
+        boolean inOrder = place.length == (long) chunk.batch() * chunk.width();
+        for (int r = 0; r < place.length && inOrder; r++) inOrder = place[r] == r;
+        rows = inOrder ? null : model.manager().create(place);
+    }
+
+    /**
+     * Whether the steps run the samples packed side by side in one row rather than stacked one per
+     * row. Packed has no padding, but each position is multiplied against every sample's prefix
+     * keys (the mask then discards the others'); stacked pads every sample to the most answer
+     * positions and each prefix to the longest. With short prompts packed costs less, with long
+     * ones (k-shot) stacked can; this compares the multiply-adds of one layer.
+     */
+    public static boolean packs(ModelConfig c, List<Example> examples) {
+        int rows = 0, longest = 0, prefixes = 0, longestPrefix = 0;
+        for (Example e : examples) {
+            rows += e.changedPositions();
+            longest = Math.max(longest, e.changedPositions());
+            prefixes += e.lastPromptPosition();
+            longestPrefix = Math.max(longestPrefix, e.lastPromptPosition());
+        }
+        double dense = c.hiddenSize() * (2.0 * c.qDim() + 2.0 * c.kvDim()) + 3.0 * c.hiddenSize() * c.intermediateSize();
+        double perKey = 2.0 * c.qDim();
+        double packed = rows * (dense + perKey * (prefixes + rows));
+        double stacked = (double) examples.size() * longest * (dense + perKey * (longestPrefix + longest));
+        return packed <= stacked;
     }
 
     private NDArray embed(long[] ids, Chunk chunk) {
         return model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
     }
 
+    /** x, [1, k, hidden], padded with zero positions to [1, width, hidden]. */
     private static NDArray padded(NDArray x, int width) {
         long have = x.getShape().get(1);
         if (have == width) return x;
         return x.concat(x.getManager().zeros(new Shape(1, width - have, x.getShape().get(2)), x.getDataType()), 1);
     }
 
+    private static NDArray keep(NDArray a) {
+        NDScope.unregister(a);
+        return a;
+    }
+
     @Override
     public NDArray loss(NDArray delta) {
-        NDArray added = lastPrompt.mul(Tensors.cast(delta, entering.getDataType()));
-        NDArray x = site == Site.HEADS
-                ? model.finishLayer(layer, entering, heads.add(added), chunk, null)
-                : entering.add(added);
+        NDArray d = Tensors.cast(delta, atLast.getDataType());
+        NDArray x = site == Site.HEADS ? model.finishLayer(layer, atLast, heads.add(d), null, null) : atLast.add(d);
+        if (answers != null) x = x.concat(answers, 1);
         if (layer + 1 < model.config().numLayers()) x = model.forward(x, layer + 1, chunk, prefix, null).hidden();
         long[] shape = x.getShape().getShape();
-        NDArray selected = x.reshape(shape[0] * shape[1], shape[2]).get(rows);
-        return objective.loss(model.logits(selected));
+        NDArray flat = x.reshape(shape[0] * shape[1], shape[2]);
+        return objective.loss(model.logits(rows == null ? flat : flat.get(rows)));
     }
 
     @Override
     public void close() {
         prefix.close();
-        entering.close();
-        heads.close();
+        atLast.close();
+        if (heads != null) heads.close();
+        if (answers != null) answers.close();
         chunk.close();
-        rows.close();
-        lastPrompt.close();
+        if (rows != null) rows.close();
     }
 }

@@ -16,27 +16,40 @@ import java.util.Map;
  * masks (one per sliding-window size). Build
  * it once and reuse it when the same positions are recomputed many times (the intervention
  * engine's optimisation steps); close it when done.
+ * <p>
+ * Normally each batch row is one sequence. A packed chunk ({@link Llama#packedChunk}) holds several
+ * sequences in one row, each position tagged with its sequence: a position then attends only to
+ * keys of its own sequence, so sequences of different lengths share one row without padding.
  */
 public final class Chunk implements AutoCloseable {
     private final int[][] positions;     // [batch][width]: absolute position of each new token, -1 = padding
+    private final int[][] sequences;     // [batch][width]: sequence within the batch row, 0 unless packed
     private final int[][] keyPositions;  // [batch][past slots + width]
+    private final int[][] keySequences;  // [batch][past slots + width]
     final NDArray cos;                   // [batch, 1, width, head size]; null without rotary positions
     final NDArray sin;
     final NDArray positionIds;           // [batch, width] int64, padding at 0; only for learned positions
     private final Map<Integer, NDArray> masks = new HashMap<>(); // window (0 = none) -> [batch, 1, 1, width, keys]
 
-    Chunk(Llama model, int[][] positions, KvCache past) {
+    Chunk(Llama model, int[][] positions, int[][] sequences, KvCache past) {
         this.positions = positions;
+        this.sequences = sequences;
         int batch = positions.length, width = positions[0].length;
         int pastSlots = past == null ? 0 : past.slots();
         if (past != null && past.batch() != batch) {
             throw new IllegalArgumentException("cache holds " + past.batch() + " sequences, chunk " + batch);
         }
         keyPositions = new int[batch][];
+        keySequences = new int[batch][];
         for (int b = 0; b < batch; b++) {
             keyPositions[b] = new int[pastSlots + width];
-            if (past != null) System.arraycopy(past.slotPositions()[b], 0, keyPositions[b], 0, pastSlots);
+            keySequences[b] = new int[pastSlots + width];
+            if (past != null) {
+                System.arraycopy(past.slotPositions()[b], 0, keyPositions[b], 0, pastSlots);
+                System.arraycopy(past.slotSequences()[b], 0, keySequences[b], 0, pastSlots);
+            }
             System.arraycopy(positions[b], 0, keyPositions[b], pastSlots, width);
+            System.arraycopy(sequences[b], 0, keySequences[b], pastSlots, width);
         }
         NDManager m = model.manager();
         DataType dtype = model.dtype();
@@ -78,8 +91,8 @@ public final class Chunk implements AutoCloseable {
     }
 
     /**
-     * 0 where query position q may attend to the key in a slot holding position k (k ≤ q, and
-     * q − k < window when there is one), −∞ elsewhere. A padding query attends to its own slot
+     * 0 where query position q may attend to the key in a slot holding position k of the same
+     * sequence (k ≤ q, and q − k < window when there is one), −∞ elsewhere. A padding query attends to its own slot
      * only, so that its (ignored) row stays finite instead of NaN.
      */
     private float[] mask(int window) {
@@ -97,7 +110,8 @@ public final class Chunk implements AutoCloseable {
                 }
                 for (int j = 0; j < keys; j++) {
                     int k = keyPositions[b][j];
-                    if (k >= 0 && k <= q && (window <= 0 || q - k < window)) mask[row + j] = 0;
+                    boolean sameSequence = keySequences[b][j] == sequences[b][i];
+                    if (sameSequence && k >= 0 && k <= q && (window <= 0 || q - k < window)) mask[row + j] = 0;
                 }
             }
         }
@@ -123,6 +137,10 @@ public final class Chunk implements AutoCloseable {
 
     int[][] keyPositions() {
         return keyPositions;
+    }
+
+    int[][] keySequences() {
+        return keySequences;
     }
 
     /**

@@ -1,7 +1,10 @@
 package laai.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,17 +13,21 @@ import java.util.List;
 /**
  * Keys and values of positions already computed, per layer: [batch, kv heads, slots, head size].
  * Slots need not be contiguous positions: a batch of sequences of different lengths leaves empty
- * slots (position -1), which the attention mask hides. Layers that were not run hold nothing.
+ * slots (position -1), which the attention mask hides. One batch row may also hold several
+ * sequences side by side (see {@link #pack}); each slot then records which one it belongs to.
+ * Layers that were not run hold nothing.
  */
 public final class KvCache implements AutoCloseable {
     private final NDArray[] keys;
     private final NDArray[] values;
     private final int[][] slotPositions; // [batch][slots], -1 = empty
+    private final int[][] slotSequences; // [batch][slots]: sequence within the batch row, 0 unless packed
 
-    KvCache(int layers, int[][] slotPositions) {
+    KvCache(int layers, int[][] slotPositions, int[][] slotSequences) {
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
         this.slotPositions = slotPositions;
+        this.slotSequences = slotSequences;
     }
 
     public int batch() {
@@ -34,6 +41,11 @@ public final class KvCache implements AutoCloseable {
     /** Absolute position stored in each slot, -1 for an empty slot. */
     public int[][] slotPositions() {
         return slotPositions;
+    }
+
+    /** The sequence each slot belongs to within its batch row: 0 unless packed. */
+    int[][] slotSequences() {
+        return slotSequences;
     }
 
     public boolean has(int layer) {
@@ -74,8 +86,8 @@ public final class KvCache implements AutoCloseable {
     /** A cache of one sequence with no positions yet: zero slots in every layer. */
     public static KvCache empty(Llama model) {
         ModelConfig c = model.config();
-        KvCache cache = new KvCache(c.numLayers(), new int[1][0]);
-        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(1, c.numKvHeads(), 0, c.headDim());
+        KvCache cache = new KvCache(c.numLayers(), new int[1][0], new int[1][0]);
+        Shape shape = new Shape(1, c.numKvHeads(), 0, c.headDim());
         for (int l = 0; l < c.numLayers(); l++) {
             cache.put(l, model.manager().zeros(shape, model.dtype()), model.manager().zeros(shape, model.dtype()));
         }
@@ -101,20 +113,20 @@ public final class KvCache implements AutoCloseable {
 
     /**
      * Stacks single-sequence caches into one batch, padding shorter ones with empty slots at the
-     * end (zeros, masked). Used to batch the per-sample prefix caches of the intervention engine.
+     * end (zeros, masked). The intervention engine batches its per-sample prefixes this way when
+     * they are long (see {@link #pack} for the other way).
      */
     public static KvCache stack(List<KvCache> caches) {
-        int layers = caches.get(0).layers();
         int width = caches.stream().mapToInt(KvCache::slots).max().orElse(0);
-        int[][] slots = new int[caches.size()][];
+        int[][] positions = new int[caches.size()][];
         for (int b = 0; b < caches.size(); b++) {
             KvCache c = caches.get(b);
             if (c.batch() != 1) throw new IllegalArgumentException("stack takes single-sequence caches");
-            slots[b] = Arrays.copyOf(c.slotPositions[0], width);
-            Arrays.fill(slots[b], c.slots(), width, -1);
+            positions[b] = Arrays.copyOf(c.slotPositions[0], width);
+            Arrays.fill(positions[b], c.slots(), width, -1);
         }
-        KvCache out = new KvCache(layers, slots);
-        for (int l = 0; l < layers; l++) {
+        KvCache out = new KvCache(caches.get(0).layers(), positions, new int[caches.size()][width]);
+        for (int l = 0; l < out.layers(); l++) {
             if (!caches.get(0).has(l)) continue;
             NDArray[] k = new NDArray[caches.size()];
             NDArray[] v = new NDArray[caches.size()];
@@ -122,8 +134,7 @@ public final class KvCache implements AutoCloseable {
                 k[b] = padSlots(caches.get(b).keys(l), width);
                 v[b] = padSlots(caches.get(b).values(l), width);
             }
-            out.put(l, ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(k), 0),
-                    ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(v), 0));
+            out.put(l, NDArrays.concat(new NDList(k), 0), NDArrays.concat(new NDList(v), 0));
         }
         return out;
     }
@@ -131,10 +142,40 @@ public final class KvCache implements AutoCloseable {
     private static NDArray padSlots(NDArray x, int width) {
         long have = x.getShape().get(2);
         if (have == width) return x;
-        ai.djl.ndarray.types.Shape s = x.getShape();
-        NDArray pad = x.getManager().zeros(new ai.djl.ndarray.types.Shape(s.get(0), s.get(1), width - have, s.get(3)),
-                x.getDataType());
-        return x.concat(pad, 2);
+        Shape s = x.getShape();
+        return x.concat(x.getManager().zeros(new Shape(s.get(0), s.get(1), width - have, s.get(3)), x.getDataType()), 2);
+    }
+
+    /**
+     * Packs single-sequence caches side by side into one batch row, sequence i's slots after those
+     * of sequences before it, so that positions of many sequences can run as one chunk (see
+     * {@link Llama#packedChunk}) without padding. The intervention engine packs its per-sample
+     * prefixes this way.
+     */
+    public static KvCache pack(List<KvCache> caches) {
+        int total = caches.stream().mapToInt(KvCache::slots).sum();
+        int[][] positions = new int[1][total];
+        int[][] sequences = new int[1][total];
+        int at = 0;
+        for (int i = 0; i < caches.size(); i++) {
+            KvCache c = caches.get(i);
+            if (c.batch() != 1) throw new IllegalArgumentException("pack takes single-sequence caches");
+            System.arraycopy(c.slotPositions[0], 0, positions[0], at, c.slots());
+            Arrays.fill(sequences[0], at, at + c.slots(), i);
+            at += c.slots();
+        }
+        KvCache out = new KvCache(caches.get(0).layers(), positions, sequences);
+        for (int l = 0; l < out.layers(); l++) {
+            if (!caches.get(0).has(l)) continue;
+            int layer = l;
+            out.put(l, concatSlots(caches.stream().map(c -> c.keys[layer]).toList()),
+                    concatSlots(caches.stream().map(c -> c.values[layer]).toList()));
+        }
+        return out;
+    }
+
+    private static NDArray concatSlots(List<NDArray> parts) {
+        return parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(new NDList(parts), 2);
     }
 
     @Override

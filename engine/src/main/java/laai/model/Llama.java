@@ -324,7 +324,16 @@ public final class Llama implements AutoCloseable {
 
     /** Positions laid out for this model, against an optional cache; see {@link Chunk}. */
     public Chunk chunk(int[][] positions, KvCache past) {
-        return new Chunk(this, positions, past);
+        return new Chunk(this, positions, new int[positions.length][positions[0].length], past);
+    }
+
+    /**
+     * One batch row holding several sequences: position i belongs to sequence {@code sequence[i]}
+     * and attends only to that sequence's keys here and in {@code past} (a {@link KvCache#pack}).
+     */
+    public Chunk packedChunk(int[] positions, int[] sequence, KvCache past) {
+        if (positions.length != sequence.length) throw new IllegalArgumentException("one sequence per position");
+        return new Chunk(this, new int[][] {positions}, new int[][] {sequence}, past);
     }
 
     /**
@@ -391,7 +400,7 @@ public final class Llama implements AutoCloseable {
         if (from < 0 || from > to || to > layers.length) {
             throw new IllegalArgumentException("layers " + from + ".." + (to - 1) + " out of range 0.." + (layers.length - 1));
         }
-        KvCache present = new KvCache(layers.length, chunk.keyPositions());
+        KvCache present = new KvCache(layers.length, chunk.keyPositions(), chunk.keySequences());
         for (int l = from; l < to; l++) {
             NDArray heads = attention(l, layers[l], norm(x, layers[l].attentionNorm()), chunk, past, present);
             x = finishLayer(l, x, heads, chunk, hook);

@@ -99,12 +99,18 @@ class PathsTest {
         }
     }
 
+    /** Both layouts of the fast path against the naive path. */
     static void compare(Llama model, Objective objective, int layer, Site site) {
+        compare(model, objective, layer, site, true);
+        compare(model, objective, layer, site, false);
+    }
+
+    static void compare(Llama model, Objective objective, int layer, Site site, boolean packed) {
         int size = model.siteSize(site);
         float[] delta = new float[size];
         SplittableRandom r = new SplittableRandom(layer * 31L + site.ordinal());
         for (int i = 0; i < size; i++) delta[i] = (float) (r.nextDouble() - 0.5);
-        try (FastPath fast = new FastPath(model, objective, layer, site);
+        try (FastPath fast = new FastPath(model, objective, layer, site, packed);
              NaivePath naive = new NaivePath(model, objective, layer, site)) {
             float[][] gradients = new float[2][];
             double[] losses = new double[2];
@@ -119,7 +125,7 @@ class PathsTest {
                     gradients[p] = d.getGradient().toFloatArray();
                 }
             }
-            String what = site + " layer " + layer;
+            String what = site + " layer " + layer + (packed ? " packed" : " stacked");
             assertEquals(losses[1], losses[0], 1e-5 * Math.abs(losses[1]), what + " loss");
             double diff = 0, norm = 0;
             for (int i = 0; i < size; i++) {
