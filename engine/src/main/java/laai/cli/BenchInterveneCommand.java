@@ -12,6 +12,7 @@ import laai.intervention.FastPath;
 import laai.intervention.LossPath;
 import laai.intervention.NaivePath;
 import laai.intervention.Objective;
+import laai.model.Chunk;
 import laai.model.Llama;
 import laai.model.ModelConfig;
 import laai.model.Site;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +37,9 @@ import java.util.concurrent.Callable;
 /**
  * Milliseconds per optimisation step (loss, backward into Δ) of the naive path (hooked full
  * forward) and of the fast path (prefix-cached), on the same samples in one run; the fast path's
- * achieved GFLOP/s against this machine's measured matrix-product peak; and resident memory over
- * many fast steps.
+ * achieved GFLOP/s against this machine's measured matrix-product peak; how fast a plain forward
+ * runs in each path's shape, which says how much of the FLOP ratio the machine can turn into
+ * speed-up; and resident memory over many fast steps.
  */
 @Command(name = "intervene", description = "Naive vs fast optimisation step: ms/step, speed-up, GFLOP/s, memory.")
 final class BenchInterveneCommand implements Callable<Integer> {
@@ -104,10 +107,30 @@ final class BenchInterveneCommand implements Callable<Integer> {
                 r.put("fast_gflops", flops / (fastMs * 1e6));
                 r.put("matmul_peak_gflops", peak);
                 r.put("fast_fraction_of_peak", flops / (fastMs * 1e6) / peak);
+                // The same forward (layers above ℓ and the head, no gradient) in each path's shape:
+                // with few changed rows (zero-shot) it runs well below the rate it reaches with the
+                // naive path's rows, which caps the speed-up below the FLOP ratio.
+                int n = examples.size();
+                int[] fastShape = FastPath.packs(c, examples)
+                        ? new int[] {1, examples.stream().mapToInt(Example::changedPositions).sum()}
+                        : new int[] {n, examples.stream().mapToInt(Example::changedPositions).max().orElse(1)};
+                int[] naiveShape = {n, examples.stream().mapToInt(e -> e.teacherForced().length).max().orElse(1)};
+                double fastRate = forwardGflops(model, l + 1, fastShape[0], fastShape[1]);
+                double naiveRate = forwardGflops(model, l + 1, naiveShape[0], naiveShape[1]);
+                r.put("fast_rows", fastShape[0] * fastShape[1]);
+                r.put("naive_rows", naiveShape[0] * naiveShape[1]);
+                r.put("forward_gflops_at_fast_rows", fastRate);
+                r.put("forward_gflops_at_naive_rows", naiveRate);
+                r.put("flop_ratio_at_these_rates", naiveFlops / flops * fastRate / naiveRate);
                 if (memorySteps > 0) {
+                    // Collected before each reading: otherwise the Java heap touching the pages it
+                    // has committed (G1 grows into them over the first few thousand steps) reads
+                    // as growth of the tensors' native memory.
                     time(fast, model.manager(), size, 100);
+                    System.gc();
                     long before = laai.runtime.Memory.resident();
                     time(fast, model.manager(), size, memorySteps);
+                    System.gc();
                     long after = laai.runtime.Memory.resident();
                     r.put("memory_steps", memorySteps + 100);
                     r.put("rss_after_100_steps_mb", before / 1e6);
@@ -139,7 +162,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
 
     private static double median(double[] values) {
         double[] v = values.clone();
-        java.util.Arrays.sort(v);
+        Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
@@ -206,6 +229,32 @@ final class BenchInterveneCommand implements Callable<Integer> {
     private static double layerFlops(ModelConfig c, int keys) {
         return 2.0 * c.hiddenSize() * (c.qDim() + 2 * c.kvDim()) + 2.0 * c.qDim() * c.hiddenSize()
                 + 2.0 * 3 * c.hiddenSize() * c.intermediateSize() + 2.0 * 2 * c.qDim() * keys;
+    }
+
+    /**
+     * GFLOP/s of a forward pass, without gradient, of {@code batch} sequences of {@code width}
+     * positions through layers {@code from} .. L−1 and the head: how fast this machine runs the
+     * model's products in one path's shape.
+     */
+    static double forwardGflops(Llama model, int from, int batch, int width) {
+        ModelConfig c = model.config();
+        double flops = (double) batch * width
+                * ((c.numLayers() - from) * layerFlops(c, (width + 1) / 2) + 2.0 * c.hiddenSize() * c.vocabSize());
+        int reps = (int) Math.max(5, Math.min(200, 2e9 / flops));
+        int[] lengths = new int[batch];
+        Arrays.fill(lengths, width);
+        try (NDScope ignored = new NDScope();
+             Chunk chunk = model.chunk(Chunk.contiguous(new int[batch], lengths), null)) {
+            NDArray x = model.manager().randomUniform(-1, 1, new Shape(batch, width, c.hiddenSize())).toType(model.dtype(), false);
+            long t0 = 0;
+            for (int i = -2; i < reps; i++) { // two warm-up passes first
+                if (i == 0) t0 = System.nanoTime();
+                try (NDScope pass = new NDScope()) {
+                    model.logits(model.forward(x, from, chunk, null, null).hidden()).getFloat(0, 0, 0);
+                }
+            }
+            return flops * reps / ((System.nanoTime() - t0) / 1e9) / 1e9;
+        }
     }
 
     /** Achieved GFLOP/s of a large float32 matrix product on the model's device. */

@@ -143,10 +143,13 @@ class CliTest {
         assertEquals(0, bench.code(), bench.err());
         JsonObject b = JsonParser.parseString(bench.out()).getAsJsonObject();
         for (String key : new String[] {"naive_step_ms", "fast_step_ms", "speedup", "fast_gflops", "matmul_peak_gflops",
-                "rss_after_all_steps_mb"}) {
+                "forward_gflops_at_fast_rows", "forward_gflops_at_naive_rows", "rss_after_all_steps_mb"}) {
             assertTrue(b.get(key).getAsDouble() > 0, key + " in " + bench.out());
         }
         assertEquals(b.get("naive_step_ms").getAsDouble() / b.get("fast_step_ms").getAsDouble(), b.get("speedup").getAsDouble(), 1e-9);
+        assertTrue(b.get("fast_rows").getAsInt() < b.get("naive_rows").getAsInt(), bench.out());
+        assertEquals(b.get("flop_ratio").getAsDouble() * b.get("forward_gflops_at_fast_rows").getAsDouble()
+                / b.get("forward_gflops_at_naive_rows").getAsDouble(), b.get("flop_ratio_at_these_rates").getAsDouble(), 1e-9);
     }
 
     @Test
