@@ -110,11 +110,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
                 // The same forward (layers above ℓ and the head, no gradient) in each path's shape:
                 // with few changed rows (zero-shot) it runs well below the rate it reaches with the
                 // naive path's rows, which caps the speed-up below the FLOP ratio.
-                int n = examples.size();
-                int[] fastShape = FastPath.packs(c, examples)
-                        ? new int[] {1, examples.stream().mapToInt(Example::changedPositions).sum()}
-                        : new int[] {n, examples.stream().mapToInt(Example::changedPositions).max().orElse(1)};
-                int[] naiveShape = {n, examples.stream().mapToInt(e -> e.teacherForced().length).max().orElse(1)};
+                int[] fastShape = fast.shape(), naiveShape = naive.shape();
                 double fastRate = forwardGflops(model, l + 1, fastShape[0], fastShape[1]);
                 double naiveRate = forwardGflops(model, l + 1, naiveShape[0], naiveShape[1]);
                 r.put("fast_rows", fastShape[0] * fastShape[1]);

@@ -177,6 +177,11 @@ public final class FastPath implements LossPath {
         return objective.loss(model.logits(rows == null ? flat : flat.get(rows)));
     }
 
+    /** [batch, width] of the positions each step runs through the layers: the changed positions, packed or stacked. */
+    public int[] shape() {
+        return new int[] {chunk.batch(), chunk.width()};
+    }
+
     @Override
     public void close() {
         prefix.close();

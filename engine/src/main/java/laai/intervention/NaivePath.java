@@ -64,6 +64,11 @@ public final class NaivePath implements LossPath {
         return objective.loss(logits.reshape(shape[0] * shape[1], shape[2]).get(rows));
     }
 
+    /** [batch, width] of the positions each step runs through the layers: every sample padded to the longest. */
+    public int[] shape() {
+        return new int[] {chunk.batch(), chunk.width()};
+    }
+
     @Override
     public void close() {
         ids.close();
