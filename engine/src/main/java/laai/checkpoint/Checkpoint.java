@@ -47,7 +47,7 @@ public final class Checkpoint implements AutoCloseable {
 
     /** Opens a model folder, or a single {@code .safetensors} file. */
     public static Checkpoint open(Path path) {
-        return open(path, TensorLoader.DEFAULT);
+        return open(path, TensorLoader.standard());
     }
 
     static Checkpoint open(Path path, TensorLoader loader) {
@@ -179,6 +179,11 @@ public final class Checkpoint implements AutoCloseable {
     public float[] readFloats(String name) {
         TensorInfo info = info(name);
         return loader.readFloats(fileOf(info), info);
+    }
+
+    /** Frees the buffers loading used; call once the tensors needed are loaded. */
+    public void finishLoading() {
+        loader.release();
     }
 
     private SafeTensorsFile fileOf(TensorInfo info) {

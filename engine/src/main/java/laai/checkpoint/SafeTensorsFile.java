@@ -119,6 +119,26 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code dst.remaining()} bytes of a tensor starting {@code offset} bytes into it, with
+     * plain reads: nothing of the file stays mapped into the process afterwards.
+     */
+    void read(TensorInfo info, long offset, ByteBuffer dst) {
+        if (offset < 0 || offset + dst.remaining() > info.byteSize()) {
+            throw new IllegalArgumentException("bad range [" + offset + ", +" + dst.remaining() + ") for " + info);
+        }
+        long position = info.begin() + offset;
+        try {
+            while (dst.hasRemaining()) {
+                int n = channel.read(dst, position);
+                if (n < 0) throw new IOException("unexpected end of file");
+                position += n;
+            }
+        } catch (IOException ex) {
+            throw CheckpointException.forTensor(file, info.name(), "cannot read bytes: " + ex);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -17,28 +17,33 @@ import java.util.Set;
  * (bfloat16, int16, unsigned ints: std::terminate, not an exception).
  *
  * <ul>
- *   <li>F32, F16, F64 that fit one buffer: a read-only mapping wrapped by {@code from_blob}. Loaded
- *       as the same type on CPU this is zero-copy: the array reads the page cache directly.</li>
- *   <li>BF16, F8 (and misaligned F32/F16/F64): widened (or copied) in Java into a reused
- *       per-thread staging buffer, then copied into a torch-owned array chunk by chunk. Staging
- *       keeps direct memory bounded: DJL pins a buffer passed to {@code create} for the array's
- *       whole life, which would otherwise charge every widened weight to the JVM's direct-memory
- *       limit (by default the heap size).</li>
- *   <li>Anything above one buffer (2 GiB, or 2^31-1 elements): a torch-owned flat array filled in
- *       chunks with {@code set}, then reshaped (a view, no copy).</li>
+ *   <li>F32, F16, F64 loaded as themselves on CPU, aligned, within one buffer: a read-only mapping
+ *       wrapped by {@code from_blob}, zero-copy: the array reads the page cache directly, and the
+ *       mapped pages are the weight's only copy.</li>
+ *   <li>Everything else (BF16, F8, any conversion, misaligned data, other devices, tensors above
+ *       one buffer): read chunk by chunk with plain file reads, not through a mapping (mapped pages
+ *       stay resident, and count against the process, until the collector happens to unmap them),
+ *       widened in Java where DJL cannot hold the dtype, staged in a reused direct buffer, and
+ *       copied into a torch-owned array with {@code set}. Staging keeps direct memory bounded: DJL
+ *       pins a buffer passed to {@code create} for the array's whole life. The buffers are freed
+ *       by {@link #release} once a model is loaded.</li>
  * </ul>
  */
 final class TensorLoader {
 
     static final int DEFAULT_STAGING_BYTES = 64 << 20;
-    static final TensorLoader DEFAULT = new TensorLoader(Integer.MAX_VALUE, DEFAULT_STAGING_BYTES);
 
     private static final Set<DataType> TARGETS = Set.of(DataType.FLOAT32, DataType.FLOAT16, DataType.FLOAT64);
 
     /** Largest mapping or {@code from_blob} buffer; lowered in tests to exercise chunking cheaply. */
     private final long maxBufferBytes;
     private final int stagingBytes;
-    private final ThreadLocal<ByteBuffer> staging = new ThreadLocal<>();
+    private ByteBuffer staging;  // guarded by this
+    private ByteBuffer raw;      // guarded by this: bytes as read, before widening
+
+    static TensorLoader standard() {
+        return new TensorLoader(Integer.MAX_VALUE, DEFAULT_STAGING_BYTES);
+    }
 
     TensorLoader(long maxBufferBytes, int stagingBytes) {
         if (maxBufferBytes < 8 || maxBufferBytes > Integer.MAX_VALUE) {
@@ -51,7 +56,7 @@ final class TensorLoader {
         this.stagingBytes = stagingBytes;
     }
 
-    NDArray load(NDManager manager, SafeTensorsFile file, TensorInfo info, DataType target) {
+    synchronized NDArray load(NDManager manager, SafeTensorsFile file, TensorInfo info, DataType target) {
         if (!TARGETS.contains(target)) {
             throw new IllegalArgumentException("target dtype must be FLOAT32, FLOAT16 or FLOAT64, got " + target
                     + " (loading '" + info.name() + "')");
@@ -63,8 +68,9 @@ final class TensorLoader {
         }
         Device device = manager.getDevice();
         try (NDManager scratch = manager.newSubManager(Device.cpu())) {
-            NDArray onCpu = buildOnCpu(scratch, file, info, target);
-            NDArray result = Device.Type.CPU.equals(device.getDeviceType()) ? onCpu : onCpu.toDevice(device, false);
+            boolean cpu = Device.Type.CPU.equals(device.getDeviceType());
+            NDArray onCpu = buildOnCpu(scratch, file, info, target, cpu);
+            NDArray result = cpu ? onCpu : onCpu.toDevice(device, false);
             result.attach(manager);
             result.setName(info.name());
             return result;
@@ -96,7 +102,7 @@ final class TensorLoader {
         }
     }
 
-    private NDArray buildOnCpu(NDManager scratch, SafeTensorsFile file, TensorInfo info, DataType target) {
+    private NDArray buildOnCpu(NDManager scratch, SafeTensorsFile file, TensorInfo info, DataType target, boolean cpu) {
         Shape shape = new Shape(info.shape());
         long n = info.numel();
         if (n == 0) {
@@ -105,18 +111,15 @@ final class TensorLoader {
         DataType onDisk = nativeType(info.dtype());
         int bytes = info.dtype().bytes();
         // Torch kernels assume element-aligned data; a mapping is aligned exactly like its file offset.
-        boolean wrappable = onDisk != null && info.begin() % bytes == 0;
-        if (wrappable && info.byteSize() <= maxBufferBytes) {
-            return convert(mapped(scratch, file, info, 0, (int) n, shape, onDisk), target);
+        boolean zeroCopy = cpu && onDisk == target && info.begin() % bytes == 0 && info.byteSize() <= maxBufferBytes;
+        if (zeroCopy) {
+            return mapped(scratch, file, info, shape, onDisk);
         }
         NDArray flat = scratch.create(new Shape(n), target);
-        long chunk = wrappable ? maxBufferBytes / bytes : stagingBytes / Math.max(bytes, 4);
+        long chunk = stagingBytes / Math.max(bytes, 4);
         for (long from = 0; from < n; from += chunk) {
             int count = (int) Math.min(chunk, n - from);
-            NDArray part = wrappable
-                    ? mapped(scratch, file, info, from, count, new Shape(count), onDisk)
-                    : staged(scratch, file, info, from, count, onDisk);
-            try (NDArray converted = convert(part, target)) {
+            try (NDArray converted = convert(staged(scratch, file, info, from, count, onDisk), target)) {
                 flat.set(new NDIndex().addSliceDim(from, from + count), converted);
             }
         }
@@ -133,42 +136,58 @@ final class TensorLoader {
         };
     }
 
-    private static NDArray mapped(NDManager scratch, SafeTensorsFile file, TensorInfo info,
-                                  long from, int count, Shape shape, DataType onDisk) {
-        int bytes = info.dtype().bytes();
-        ByteBuffer buf = file.map(info, from * bytes, (long) count * bytes);
+    private static NDArray mapped(NDManager scratch, SafeTensorsFile file, TensorInfo info, Shape shape, DataType onDisk) {
+        ByteBuffer buf = file.map(info, 0, info.byteSize());
         return scratch.create(buf, shape, onDisk);
     }
 
     /**
-     * Copies a chunk into the aligned staging buffer: raw when DJL can hold the dtype ({@code onDisk}
-     * non-null, only misaligned data gets here), widened to float32 otherwise.
+     * Reads a chunk into the aligned staging buffer: raw when DJL can hold the dtype ({@code onDisk}
+     * non-null), widened to float32 otherwise.
      */
     private NDArray staged(NDManager scratch, SafeTensorsFile file, TensorInfo info, long from, int count,
                            DataType onDisk) {
         int bytes = info.dtype().bytes();
-        ByteBuffer src = file.map(info, from * bytes, (long) count * bytes);
         int stagedBytes = count * (onDisk != null ? bytes : 4);
-        ByteBuffer stage = stagingBuffer(stagedBytes);
+        staging = capacity(staging, stagedBytes);
         if (onDisk != null) {
-            stage.put(0, src, 0, stagedBytes);
+            file.read(info, from * bytes, staging.clear().limit(stagedBytes));
         } else {
-            Widener.widen(info.dtype(), src, stage.asFloatBuffer(), count);
+            raw = capacity(raw, count * bytes);
+            file.read(info, from * bytes, raw.clear().limit(count * bytes));
+            Widener.widen(info.dtype(), raw.flip(), staging.clear().asFloatBuffer(), count);
         }
         // from_blob ignores the position, so hand over an exact slice starting at byte 0.
-        return scratch.create(stage.slice(0, stagedBytes).order(ByteOrder.nativeOrder()), new Shape(count),
+        return scratch.create(staging.slice(0, stagedBytes).order(ByteOrder.nativeOrder()), new Shape(count),
                 onDisk != null ? onDisk : DataType.FLOAT32);
     }
 
-    /** Reused across calls: the array wrapping it is closed (after {@code set} copied it) before reuse. */
-    private ByteBuffer stagingBuffer(int bytes) {
-        ByteBuffer buf = staging.get();
-        if (buf == null || buf.capacity() < bytes) {
-            int capacity = Math.max(bytes, Math.min(1 << 20, stagingBytes));
-            buf = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
-            staging.set(buf);
+    /** A direct buffer of at least {@code bytes}; the array wrapping it is closed (after {@code set} copied it) before reuse. */
+    private ByteBuffer capacity(ByteBuffer buf, int bytes) {
+        if (buf != null && buf.capacity() >= bytes) return buf;
+        free(buf);
+        int capacity = Math.max(bytes, Math.min(1 << 20, stagingBytes));
+        return ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+    }
+
+    /** Frees the staging buffers now (a model is loaded); a later load allocates them again. */
+    synchronized void release() {
+        free(staging);
+        free(raw);
+        staging = null;
+        raw = null;
+    }
+
+    /** Direct buffers are otherwise freed only when the collector notices them. */
+    private static void free(ByteBuffer buf) {
+        if (buf == null) return;
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            ((sun.misc.Unsafe) f.get(null)).invokeCleaner(buf);
+        } catch (ReflectiveOperationException e) {
+            // left to the collector
         }
-        return buf;
     }
 
     private static NDArray convert(NDArray array, DataType target) {

@@ -280,10 +280,12 @@ public final class Llama implements AutoCloseable {
         Checkpoint checkpoint = Checkpoint.open(dir);
         NDManager manager = Djl.newManager(device);
         try {
-            return new Llama(config, manager, dtype, (name, required) -> {
+            Llama model = new Llama(config, manager, dtype, (name, required) -> {
                 if (!required && !checkpoint.has(name)) return null;
                 return checkpoint.load(manager, name, dtype);
             }, checkpoint);
+            checkpoint.finishLoading();
+            return model;
         } catch (RuntimeException e) {
             manager.close();
             checkpoint.close();

@@ -62,6 +62,39 @@ class MemoryFootprintTest {
         }
     }
 
+    /**
+     * A BF16 checkpoint widened to F32 keeps one copy, the F32 one: nothing of the file stays mapped
+     * into the process (mapped pages count as resident until the collector unmaps them), and the
+     * staging buffers are gone once loading is finished.
+     */
+    @Test
+    void widenedCheckpointLeavesNoMappingOfTheFileBehind() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        assumeTrue(Files.isReadable(maps), "needs /proc/self/maps");
+        int perTensor = (int) (8 * MIB / 2);
+        float[] data = Fixtures.randomFloats(perTensor, 5);
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        for (int i = 0; i < 4; i++) w.add("layers." + i + ".weight", DType.BF16, shape(1024, perTensor / 1024), data);
+        Path dir = tmp.resolve("bf16");
+        Files.createDirectories(dir);
+        Path file = dir.resolve("model.safetensors");
+        w.write(file);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu()); Checkpoint ckpt = Checkpoint.open(dir)) {
+            double total = 0;
+            for (String name : List.copyOf(ckpt.names())) {
+                NDArray a = ckpt.load(manager, name);
+                try (NDArray s = a.sum()) {
+                    total += s.getFloat();
+                }
+            }
+            ckpt.finishLoading();
+            assertTrue(Double.isFinite(total));
+            String real = file.toRealPath().toString();
+            List<String> mapped = Files.readAllLines(maps).stream().filter(l -> l.endsWith(real)).toList();
+            assertTrue(mapped.isEmpty(), "the BF16 file is still mapped: " + mapped);
+        }
+    }
+
     /** RssAnon, RssFile, VmHWM in bytes. */
     private static long[] rss(Path status) throws IOException {
         long[] out = new long[3];
