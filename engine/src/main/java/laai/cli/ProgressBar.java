@@ -18,4 +18,15 @@ final class ProgressBar implements StepListener {
                 "#".repeat(done), " ".repeat(width - done), step, steps, loss, activeHeads);
         if (step == steps) System.err.println();
     }
+
+    /** Batched Δs: the bar moves with the first Δ to reach each step (they step together). */
+    @Override
+    public void onStep(int delta, int deltas, int step, int steps, double loss, double objective, int activeHeads) {
+        if (step < lastStep) lastStep = 0; // the next batch
+        if (step == lastStep) return;
+        lastStep = step;
+        onStep(step, steps, loss, objective, activeHeads);
+    }
+
+    private int lastStep;
 }

@@ -35,10 +35,15 @@ public final class Composition {
         for (Pair p : split.test()) heldOut.add(p.input().toLowerCase(Locale.ROOT));
         for (Pair p : a.pairs()) if (heldOut.contains(p.input().toLowerCase(Locale.ROOT))) heldOutMiddle.add(p.output().toLowerCase(Locale.ROOT));
 
-        Experiment.Trained trainedA = experiment.train(Split.of(without(a, heldOut), s.nTrain(), 1, s.seed()), s, listener);
-        Experiment.Trained trainedB = experiment.train(Split.of(without(b, heldOutMiddle), s.nTrain(), 1, s.seed()), s, listener);
+        // Δ_A, Δ_B and the re-optimised Δ share layer and site: they train together as batched Δs.
+        Split splitA = Split.of(without(a, heldOut), s.nTrain(), 1, s.seed());
+        Split splitB = Split.of(without(b, heldOutMiddle), s.nTrain(), 1, s.seed());
+        List<Experiment.Trained> trained = experiment.trainTogether(List.of(
+                new Experiment.Job(experiment.objective(splitA), a.name(), s),
+                new Experiment.Job(experiment.objective(splitB), b.name(), s),
+                new Experiment.Job(experiment.objective(split), chained.name(), s)), listener, System.nanoTime());
+        Experiment.Trained trainedA = trained.get(0), trainedB = trained.get(1), reoptimised = trained.get(2);
         Delta sum = trainedA.delta().combine(weightA, trainedB.delta(), weightB);
-        Experiment.Trained reoptimised = experiment.train(split, s, listener);
 
         List<ResultRow> rows = new ArrayList<>();
         rows.add(experiment.baseline("zero-shot", split, s, 0));

@@ -89,18 +89,44 @@ public final class Experiment {
 
     /** The four rows of the paper's comparison: zero-shot, k-shot, Δ with γ = λ = 0, Δ. */
     public List<ResultRow> intervene(Task task, Settings s, StepListener listener) {
-        checkLayer(s.layer());
-        Split split = split(task, s);
+        return interveneAll(List.of(task), List.of(s), List.of(true), listener);
+    }
+
+    /**
+     * {@link #intervene} for several tasks (or seeds) at once: the rows of each, in order (the two
+     * baselines only where {@code baselines} says so), with all their Δs (two per task) trained
+     * together where they share a layer. {@link #lastRuns} holds the last task's.
+     */
+    public List<ResultRow> interveneAll(List<Task> tasks, List<Settings> settings, List<Boolean> baselines,
+                                        StepListener listener) {
+        if (tasks.size() != settings.size() || tasks.size() != baselines.size()) {
+            throw new IllegalArgumentException("one settings and one baselines flag per task");
+        }
+        for (Settings s : settings) checkLayer(s.layer());
+        List<Split> splits = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            Split split = split(tasks.get(i), settings.get(i));
+            splits.add(split);
+            Objective objective = objective(split);
+            jobs.add(new Job(objective, tasks.get(i).name(), settings.get(i).withPenalty(0, 0)));
+            jobs.add(new Job(objective, tasks.get(i).name(), settings.get(i)));
+        }
+        List<Trained> trained = trainTogether(jobs, listener, System.nanoTime());
         List<ResultRow> rows = new ArrayList<>();
-        rows.add(baseline("zero-shot", split, s, 0));
-        rows.add(baseline("few-shot", split, s, s.shots()));
-        lastRuns.clear();
-        Trained plain = train(split, s.withPenalty(0, 0), listener);
-        rows.add(evaluate("delta-unregularized", split, s.withPenalty(0, 0), plain));
-        lastRuns.put("delta-unregularized", plain);
-        Trained regularised = train(split, s, listener);
-        rows.add(evaluate("delta", split, s, regularised));
-        lastRuns.put("delta", regularised);
+        for (int i = 0; i < tasks.size(); i++) {
+            Settings s = settings.get(i);
+            Split split = splits.get(i);
+            if (baselines.get(i)) {
+                rows.add(baseline("zero-shot", split, s, 0));
+                rows.add(baseline("few-shot", split, s, s.shots()));
+            }
+            lastRuns.clear();
+            rows.add(evaluate("delta-unregularized", split, s.withPenalty(0, 0), trained.get(2 * i)));
+            lastRuns.put("delta-unregularized", trained.get(2 * i));
+            rows.add(evaluate("delta", split, s, trained.get(2 * i + 1)));
+            lastRuns.put("delta", trained.get(2 * i + 1));
+        }
         return rows;
     }
 
@@ -127,14 +153,19 @@ public final class Experiment {
         }, null);
         rows.add(klRow("few-shot", task, s, fewShot, -1, 0, seconds(t0)));
         lastRuns.clear();
-        for (Settings variant : List.of(s.withPenalty(0, 0), s)) {
+        long trainStart = System.nanoTime();
+        List<Example> examples = new ArrayList<>();
+        for (laai.tasks.DistributionTask.Item item : split.train()) examples.add(encoder.distributionExample(item, List.of()));
+        List<Settings> variants = List.of(s.withPenalty(0, 0), s);
+        List<Trained> trained = trainAll(new Objective(examples), task.name(), variants, listener, trainStart);
+        for (int v = 0; v < variants.size(); v++) {
+            Settings variant = variants.get(v);
+            Trained t = trained.get(v);
             t0 = System.nanoTime();
-            List<Example> examples = new ArrayList<>();
-            for (laai.tasks.DistributionTask.Item item : split.train()) examples.add(encoder.distributionExample(item, List.of()));
-            Trained t = trainOn(new Objective(examples), task.name(), variant, listener, t0);
             Evaluator.KlMetrics m = evaluator.meanKl(split.test(), i -> List.of(), t.delta());
             String method = variant.lasso() == 0 && variant.groupLasso() == 0 ? "delta-unregularized" : "delta";
-            rows.add(klRow(method, task, variant, m, t.delta().activeGroups(), t.result().stepsRun(), seconds(t0)));
+            rows.add(klRow(method, task, variant, m, t.delta().activeGroups(), t.result().stepsRun(),
+                    t.seconds() + seconds(t0)));
             lastRuns.put(method, t);
         }
         return rows;
@@ -163,30 +194,92 @@ public final class Experiment {
     }
 
     public void checkLayer(int layer) {
-        int layers = model.config().numLayers();
-        if (layer < 0 || layer >= layers) {
-            throw new IllegalArgumentException("layer " + layer + " out of range 0.." + (layers - 1));
-        }
+        model.config().checkLayer(layer);
     }
 
     /** Learns Δ on the split's training pairs (zero-shot prompts). */
     public Trained train(Split split, Settings s, StepListener listener) {
         checkLayer(s.layer());
-        long t0 = System.nanoTime();
-        List<Example> examples = new ArrayList<>();
-        for (Pair p : split.train()) examples.add(encoder.example(p, List.of()));
-        return trainOn(new Objective(examples), split.task().name(), s, listener, t0);
+        return trainAll(objective(split), split.task().name(), List.of(s), listener, System.nanoTime()).get(0);
     }
 
-    private Trained trainOn(Objective objective, String taskName, Settings s, StepListener listener, long t0) {
-        int groupSize = model.config().headDim();
-        Penalty penalty = new Penalty(s.lasso(), s.groupLasso(), groupSize);
-        Optimizer.Result result;
-        try (LossPath path = s.naivePath()
-                ? new NaivePath(model, objective, s.layer(), s.site())
-                : new FastPath(model, objective, s.layer(), s.site())) {
-            result = new Optimizer(s.optimizer(), penalty, listener).minimise(path, model.manager(), model.siteSize(s.site()));
+    /** The training objective of a split: its training pairs as zero-shot prompts. */
+    public Objective objective(Split split) {
+        List<Example> examples = new ArrayList<>();
+        for (Pair p : split.train()) examples.add(encoder.example(p, List.of()));
+        return new Objective(examples);
+    }
+
+    /** One Δ to learn: its objective, the task it is named after, and its settings. */
+    public record Job(Objective objective, String task, Settings settings) {}
+
+    /** Δs trained together at most: their rows share every product of a step, and its memory. */
+    public static final int MAX_BATCH = 8;
+
+    /**
+     * Learns one Δ per settings on the same objective, all at one layer and site; see
+     * {@link #trainTogether}.
+     */
+    public List<Trained> trainAll(Objective objective, String taskName, List<Settings> variants, StepListener listener,
+                                  long t0) {
+        List<Job> jobs = new ArrayList<>();
+        for (Settings v : variants) jobs.add(new Job(objective, taskName, v));
+        return trainTogether(jobs, listener, t0);
+    }
+
+    /**
+     * Learns a Δ per job. On the fast path, jobs at the same layer and site train together as
+     * batched Δs, up to {@link #MAX_BATCH} at a time (one loss and one backward pass per step for
+     * all); each Δ's seconds are its batch's time, shared equally. The naive path trains them one
+     * after another. Results come in the jobs' order.
+     */
+    public List<Trained> trainTogether(List<Job> jobs, StepListener listener, long t0) {
+        Trained[] trained = new Trained[jobs.size()];
+        Map<String, List<Integer>> batches = new LinkedHashMap<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            Settings s = jobs.get(j).settings();
+            checkLayer(s.layer());
+            String key = s.naivePath() ? "naive " + j : s.layer() + " " + s.site();
+            List<Integer> open = batches.computeIfAbsent(key, k -> new ArrayList<>());
+            if (open.size() == MAX_BATCH) {
+                batches.put(key + " " + j, batches.remove(key));
+                open = batches.computeIfAbsent(key, k -> new ArrayList<>());
+            }
+            open.add(j);
         }
+        for (List<Integer> batch : batches.values()) {
+            List<Job> these = batch.stream().map(jobs::get).toList();
+            List<Optimizer.Result> results = train(these, listener);
+            double seconds = (System.nanoTime() - t0) / 1e9 / these.size();
+            t0 = System.nanoTime();
+            for (int b = 0; b < batch.size(); b++) {
+                Job job = these.get(b);
+                trained[batch.get(b)] = new Trained(delta(results.get(b), job.task(), job.settings()), results.get(b), seconds);
+            }
+        }
+        return List.of(trained);
+    }
+
+    /** Jobs that share layer, site and path, as one batch (one job on the naive path). */
+    private List<Optimizer.Result> train(List<Job> batch, StepListener listener) {
+        Settings first = batch.get(0).settings();
+        int groupSize = model.config().headDim();
+        List<Optimizer> optimizers = new ArrayList<>();
+        List<Objective> objectives = new ArrayList<>();
+        for (Job job : batch) {
+            Settings v = job.settings();
+            optimizers.add(new Optimizer(v.optimizer(), new Penalty(v.lasso(), v.groupLasso(), groupSize), listener));
+            objectives.add(job.objective());
+        }
+        int size = model.siteSize(first.site());
+        try (LossPath path = first.naivePath()
+                ? new NaivePath(model, objectives.get(0), first.layer(), first.site())
+                : new FastPath(model, objectives, first.layer(), first.site())) {
+            return Optimizer.minimiseTogether(path, model.manager(), size, optimizers);
+        }
+    }
+
+    private Delta delta(Optimizer.Result result, String taskName, Settings s) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("model", modelName);
         meta.put("task", taskName);
@@ -199,8 +292,7 @@ public final class Experiment {
         meta.put("learning_rate", String.valueOf(s.optimizer().learningRate()));
         meta.put("final_loss", String.valueOf(result.loss()));
         meta.put("stop_reason", result.stopReason());
-        Delta delta = new Delta(result.delta(), s.layer(), s.site(), groupSize, meta);
-        return new Trained(delta, result, (System.nanoTime() - t0) / 1e9);
+        return new Delta(result.delta(), s.layer(), s.site(), model.config().headDim(), meta);
     }
 
     public ResultRow baseline(String method, Split split, Settings s, int shots) {

@@ -38,15 +38,23 @@ public final class PaperTable {
                     + (RULE_TASKS.size() + 2) + " layers");
         }
         List<ResultRow> rows = new ArrayList<>();
+        // The rule tasks (and their extra seeds) in one call, so that their Δs train as batched Δs.
+        List<Task> tasks = new ArrayList<>();
+        List<Experiment.Settings> settings = new ArrayList<>();
+        List<Boolean> baselines = new ArrayList<>();
         for (int i = 0; i < RULE_TASKS.size(); i++) {
             Task task = Task.resolve(RULE_TASKS.get(i), datasets);
             Experiment.Settings at = s.withLayer(layerPerTask[i]);
-            rows.addAll(experiment.intervene(task, at, listener));
+            tasks.add(task);
+            settings.add(at);
+            baselines.add(true);
             for (long seed : extraSeeds) {
-                List<ResultRow> more = experiment.intervene(task, at.withSeed(seed), listener);
-                rows.addAll(more.stream().filter(r -> r.method().startsWith("delta")).toList());
+                tasks.add(task);
+                settings.add(at.withSeed(seed));
+                baselines.add(false);
             }
         }
+        rows.addAll(experiment.interveneAll(tasks, settings, baselines, listener));
         Path opinion = datasets.resolve("opinion-dynamics.json");
         if (Files.isRegularFile(opinion)) {
             rows.addAll(experiment.interveneDistribution(DistributionTask.load(opinion),

@@ -1,6 +1,7 @@
 package laai.eval;
 
 import laai.intervention.Delta;
+import laai.intervention.Objective;
 import laai.intervention.StepListener;
 import laai.tasks.Split;
 import laai.tasks.Task;
@@ -26,29 +27,43 @@ public final class Sweep {
     public List<ResultRow> run(Task task, Experiment.Settings base, int[] layers, double[] lassos, double[] groupLassos,
                                int[] nTrains, long[] seeds, boolean baselines, StepListener listener) {
         for (int layer : layers) experiment.checkLayer(layer);
-        List<ResultRow> rows = new ArrayList<>();
+        // Every Δ of the sweep first, so that those at one layer train together as batched Δs;
+        // then the rows, in the order of the loops.
+        List<Experiment.Job> jobs = new ArrayList<>();
+        List<Split> splits = new ArrayList<>();
         for (int n : nTrains) {
             for (long seed : seeds) {
                 Experiment.Settings s0 = base.withTrain(n).withSeed(seed);
                 Split split = experiment.split(task, s0);
-                if (baselines) {
-                    rows.add(experiment.baseline("zero-shot", split, s0, 0));
-                    rows.add(experiment.baseline("few-shot", split, s0, s0.shots()));
-                }
+                Objective objective = experiment.objective(split);
                 for (int layer : layers) {
                     for (double g : lassos) {
                         for (double l : groupLassos) {
-                            Experiment.Settings s = s0.withLayer(layer).withPenalty(g, l);
-                            Experiment.Trained t = experiment.train(split, s, listener);
-                            String method = g == 0 && l == 0 ? "delta-unregularized" : "delta";
-                            rows.add(experiment.evaluate(method, split, s, t));
-                            String key = "layer " + layer + " γ " + g + " λ " + l + " N " + n + " seed " + seed;
-                            losses.put(key, t.result().losses());
-                            deltas.put(key, t.delta());
+                            jobs.add(new Experiment.Job(objective, task.name(), s0.withLayer(layer).withPenalty(g, l)));
+                            splits.add(split);
                         }
                     }
                 }
             }
+        }
+        List<Experiment.Trained> trained = experiment.trainTogether(jobs, listener, System.nanoTime());
+        List<ResultRow> rows = new ArrayList<>();
+        Split baselinesDone = null;
+        for (int j = 0; j < jobs.size(); j++) {
+            Experiment.Settings s = jobs.get(j).settings();
+            Split split = splits.get(j);
+            if (baselines && split != baselinesDone) {
+                rows.add(experiment.baseline("zero-shot", split, s, 0));
+                rows.add(experiment.baseline("few-shot", split, s, s.shots()));
+                baselinesDone = split;
+            }
+            Experiment.Trained t = trained.get(j);
+            String method = s.lasso() == 0 && s.groupLasso() == 0 ? "delta-unregularized" : "delta";
+            rows.add(experiment.evaluate(method, split, s, t));
+            String key = "layer " + s.layer() + " γ " + s.lasso() + " λ " + s.groupLasso() + " N " + s.nTrain()
+                    + " seed " + s.seed();
+            losses.put(key, t.result().losses());
+            deltas.put(key, t.delta());
         }
         return rows;
     }

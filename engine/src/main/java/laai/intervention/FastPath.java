@@ -15,7 +15,9 @@ import laai.model.Tensors;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The objective recomputed only where Δ can change anything. Δ acts at the last prompt token T at
@@ -28,104 +30,217 @@ import java.util.List;
  * prompt tokens only, and runs them with the answer positions through the layers above, batched
  * over the samples against the cached prefixes: packed side by side in one row, or stacked one
  * sample per row, whichever costs less (see {@link #packs}).
+ *
+ * <p>Batched Δs: given K objectives (tasks, seeds, N, or the same one for Δs that differ only in
+ * their penalty), one step runs the rows of all K through the same products, sample i of Δ k
+ * receiving Δ_k. Each Δ reads only its own rows, so its loss and gradient are those of training it
+ * alone. The Δs still training are the {@code active} ones of {@link #losses}; when that set
+ * shrinks (a Δ stopped early) the layout is assembled again from the cached samples, without
+ * another clean pass.
  */
 public final class FastPath implements LossPath {
     private final Llama model;
-    private final Objective objective;
+    private final List<Objective> objectives;
     private final int layer;
     private final Site site;
-    private final KvCache prefix;   // every sample's positions before T, packed or stacked, for the layers above ℓ
-    private final NDArray atLast;   // T entering layer ℓ (heads site) or leaving it (residual): [1, N, hidden] packed, [N, 1, hidden] stacked
-    private final NDArray heads;    // layer ℓ's clean o_proj input at T (heads site only), laid out as atLast
-    private final NDArray answers;  // answer positions leaving layer ℓ: [1, R − N, hidden] packed, [N, longest − 1, hidden] stacked; null if none
-    private final Chunk chunk;      // the N last prompt tokens first, then the answer positions
-    private final NDArray rows;     // the flat chunk index of each row the loss reads; null when in order
+    private final Boolean packedChoice;          // null: choose by cost
+    private final Map<Example, Sample> samples;  // kept only while the layout may be assembled again (K > 1)
+    private Layout layout;
 
     public FastPath(Llama model, Objective objective, int layer, Site site) {
-        this(model, objective, layer, site, packs(model.config(), objective.examples()));
+        this(model, List.of(objective), layer, site, null);
+    }
+
+    /** K Δs trained together, one per objective (the same objective may appear several times). */
+    public FastPath(Llama model, List<Objective> objectives, int layer, Site site) {
+        this(model, objectives, layer, site, null);
     }
 
     /** With the layout given rather than chosen: tests run both. */
     FastPath(Llama model, Objective objective, int layer, Site site, boolean packed) {
-        if (layer < 0 || layer >= model.config().numLayers()) {
-            throw new IllegalArgumentException("layer " + layer + " out of range 0.." + (model.config().numLayers() - 1));
-        }
+        this(model, List.of(objective), layer, site, (Boolean) packed);
+    }
+
+    FastPath(Llama model, List<Objective> objectives, int layer, Site site, Boolean packed) {
+        model.config().checkLayer(layer);
+        if (objectives.isEmpty()) throw new IllegalArgumentException("no objective");
         this.model = model;
-        this.objective = objective;
+        this.objectives = List.copyOf(objectives);
         this.layer = layer;
         this.site = site;
-        List<Example> examples = objective.examples();
-        int n = examples.size();
-        int longest = examples.stream().mapToInt(Example::changedPositions).max().orElseThrow();
+        this.packedChoice = packed;
+        int[] all = new int[objectives.size()];
+        Arrays.setAll(all, k -> k);
         try (NDScope scope = new NDScope()) {
+            Map<Example, Sample> prepared = new IdentityHashMap<>();
+            for (Objective o : objectives) {
+                for (Example e : o.examples()) prepared.computeIfAbsent(e, this::prepare);
+            }
+            this.layout = assemble(all, prepared);
+            if (objectives.size() > 1) {
+                prepared.values().forEach(Sample::keep);
+                this.samples = prepared;
+            } else {
+                this.samples = null; // one Δ never re-assembles: the scope frees the samples now
+            }
+        }
+    }
+
+    /** One sample's clean pass, cut where Δ starts to matter. */
+    private record Sample(KvCache prefix, NDArray atLast, NDArray heads, NDArray answers) {
+        void keep() {
+            prefix.keep();
+            FastPath.keep(atLast);
+            FastPath.keep(heads);
+            if (answers != null) FastPath.keep(answers);
+        }
+
+        void close() {
+            prefix.close();
+            atLast.close();
+            heads.close();
+            if (answers != null) answers.close();
+        }
+    }
+
+    private Sample prepare(Example e) {
+        long[] ids = e.teacherForced();
+        int t = e.lastPromptPosition();
+        int changed = e.changedPositions();
+        KvCache cache;
+        if (t > 0) {
+            Chunk before = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {t}), null);
+            cache = model.forward(embed(Arrays.copyOf(ids, t), before), 0, before, null, null).cache();
+        } else {
+            cache = KvCache.empty(model);
+        }
+        Chunk own = model.chunk(Chunk.contiguous(new int[] {t}, new int[] {changed}), cache);
+        NDArray x = model.forward(embed(Arrays.copyOfRange(ids, t, t + changed), own), 0, layer, own, cache, null).hidden();
+        RecordActivations record = new RecordActivations(layer, Site.HEADS);
+        NDArray out = model.forward(x, layer, layer + 1, own, cache, record).hidden();
+        NDArray atLast = (site == Site.HEADS ? x : out).get(":, 0:1, :");
+        NDArray heads = record.recorded().get(0).get(":, 0:1, :");
+        record.recorded().get(0).close(); // recorded arrays outlive the scope by design
+        NDArray answers = changed > 1 ? out.get(":, 1:, :") : null;
+        return new Sample(cache.dropBelow(layer + 1), atLast, heads, answers);
+    }
+
+    /**
+     * The step's tensors for the Δs numbered {@code groups}: their samples one after the other,
+     * packed in one row or stacked, and the rows each objective reads, group by group.
+     */
+    private final class Layout {
+        final int[] groups;
+        final int[] sampleCount;  // per group
+        final int[] rowEnd;       // per group: end of its rows among the rows the loss reads
+        final KvCache prefix;     // every sample's positions before T, for the layers above ℓ
+        final NDArray atLast;     // T entering layer ℓ (heads site) or leaving it (residual): [1, N, hidden] packed, [N, 1, hidden] stacked
+        final NDArray heads;      // layer ℓ's clean o_proj input at T (heads site only), laid out as atLast
+        final NDArray answers;    // answer positions leaving layer ℓ: [1, R − N, hidden] packed, [N, longest − 1, hidden] stacked; null if none
+        final Chunk chunk;        // the N last prompt tokens first, then the answer positions
+        final NDArray rows;       // the flat chunk index of each row the loss reads; null when in order
+        final boolean packed;
+
+        Layout(int[] groups, List<Sample> parts, List<Example> examples, int[] sampleCount, int[] rowSample,
+               int[] rowOffset, int[] rowEnd) {
+            this.groups = groups;
+            this.sampleCount = sampleCount;
+            this.rowEnd = rowEnd;
+            int n = examples.size();
+            this.packed = packedChoice != null ? packedChoice : packs(model.config(), examples);
+            int longest = examples.stream().mapToInt(Example::changedPositions).max().orElseThrow();
             List<KvCache> caches = new ArrayList<>();
             NDArray[] last = new NDArray[n];
             NDArray[] lastHeads = new NDArray[n];
             List<NDArray> after = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Example e = examples.get(i);
-                long[] ids = e.teacherForced();
-                int t = e.lastPromptPosition();
-                int changed = e.changedPositions();
-                KvCache cache;
-                if (t > 0) {
-                    Chunk before = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {t}), null);
-                    cache = model.forward(embed(Arrays.copyOf(ids, t), before), 0, before, null, null).cache();
-                } else {
-                    cache = KvCache.empty(model);
-                }
-                Chunk own = model.chunk(Chunk.contiguous(new int[] {t}, new int[] {changed}), cache);
-                NDArray x = model.forward(embed(Arrays.copyOfRange(ids, t, t + changed), own), 0, layer, own, cache, null).hidden();
-                RecordActivations record = new RecordActivations(layer, Site.HEADS);
-                NDArray out = model.forward(x, layer, layer + 1, own, cache, record).hidden();
-                last[i] = (site == Site.HEADS ? x : out).get(":, 0:1, :");
-                lastHeads[i] = record.recorded().get(0).get(":, 0:1, :");
-                record.recorded().get(0).close(); // recorded arrays outlive the scope by design
-                NDArray rest = out.get(":, 1:, :");
-                if (packed && changed > 1) after.add(rest);
-                if (!packed && longest > 1) after.add(padded(rest, longest - 1));
-                caches.add(cache.dropBelow(layer + 1));
+                Sample s = parts.get(i);
+                caches.add(s.prefix());
+                last[i] = s.atLast();
+                lastHeads[i] = s.heads();
+                if (packed && s.answers() != null) after.add(s.answers());
+                if (!packed && longest > 1) after.add(padded(s.answers(), longest - 1, s.atLast()));
             }
             int axis = packed ? 1 : 0;
             prefix = (packed ? KvCache.pack(caches) : KvCache.stack(caches)).keep();
             atLast = keep(NDArrays.concat(new NDList(last), axis));
             heads = site == Site.HEADS ? keep(NDArrays.concat(new NDList(lastHeads), axis)) : null;
             answers = after.isEmpty() ? null : keep(NDArrays.concat(new NDList(after), axis));
-        }
-        long[] place = new long[objective.rowSample.length];
-        if (packed) {
-            int width = examples.stream().mapToInt(Example::changedPositions).sum();
-            int[] positions = new int[width];
-            int[] sequence = new int[width];
-            int[] firstAnswer = new int[n]; // where sample i's answer positions start in the row
-            int next = n;
-            for (int i = 0; i < n; i++) {
-                Example e = examples.get(i);
-                positions[i] = e.lastPromptPosition();
-                sequence[i] = i;
-                firstAnswer[i] = next;
-                for (int j = 1; j < e.changedPositions(); j++, next++) {
-                    positions[next] = e.lastPromptPosition() + j;
-                    sequence[next] = i;
+            long[] place = new long[rowSample.length];
+            if (packed) {
+                int width = examples.stream().mapToInt(Example::changedPositions).sum();
+                int[] positions = new int[width];
+                int[] sequence = new int[width];
+                int[] firstAnswer = new int[n]; // where sample i's answer positions start in the row
+                int next = n;
+                for (int i = 0; i < n; i++) {
+                    Example e = examples.get(i);
+                    positions[i] = e.lastPromptPosition();
+                    sequence[i] = i;
+                    firstAnswer[i] = next;
+                    for (int j = 1; j < e.changedPositions(); j++, next++) {
+                        positions[next] = e.lastPromptPosition() + j;
+                        sequence[next] = i;
+                    }
                 }
+                chunk = model.packedChunk(positions, sequence, prefix).keep();
+                for (int r = 0; r < place.length; r++) {
+                    int i = rowSample[r], j = rowOffset[r];
+                    place[r] = j == 0 ? i : firstAnswer[i] + j - 1;
+                }
+            } else {
+                int[] start = new int[n], length = new int[n];
+                for (int i = 0; i < n; i++) {
+                    start[i] = examples.get(i).lastPromptPosition();
+                    length[i] = examples.get(i).changedPositions();
+                }
+                chunk = model.chunk(Chunk.contiguous(start, length), prefix).keep();
+                for (int r = 0; r < place.length; r++) place[r] = (long) rowSample[r] * longest + rowOffset[r];
             }
-            chunk = model.packedChunk(positions, sequence, prefix);
-            for (int r = 0; r < place.length; r++) {
-                int i = objective.rowSample[r], j = objective.rowOffset[r];
-                place[r] = j == 0 ? i : firstAnswer[i] + j - 1;
-            }
-        } else {
-            int[] start = new int[n], length = new int[n];
-            for (int i = 0; i < n; i++) {
-                start[i] = examples.get(i).lastPromptPosition();
-                length[i] = examples.get(i).changedPositions();
-            }
-            chunk = model.chunk(Chunk.contiguous(start, length), prefix);
-            for (int r = 0; r < place.length; r++) place[r] = (long) objective.rowSample[r] * longest + objective.rowOffset[r];
+            boolean inOrder = place.length == (long) chunk.batch() * chunk.width();
+            for (int r = 0; r < place.length && inOrder; r++) inOrder = place[r] == r;
+            rows = inOrder ? null : keep(model.manager().create(place));
         }
-        boolean inOrder = place.length == (long) chunk.batch() * chunk.width();
-        for (int r = 0; r < place.length && inOrder; r++) inOrder = place[r] == r;
-        rows = inOrder ? null : model.manager().create(place);
+
+        void close() {
+            prefix.close();
+            atLast.close();
+            if (heads != null) heads.close();
+            if (answers != null) answers.close();
+            chunk.close();
+            if (rows != null) rows.close();
+        }
+    }
+
+    /** Lays out the samples of the given Δs; arrays it makes outlive the caller's scope. */
+    private Layout assemble(int[] groups, Map<Example, Sample> prepared) {
+        List<Sample> parts = new ArrayList<>();
+        List<Example> examples = new ArrayList<>();
+        int[] sampleCount = new int[groups.length];
+        int[] rowEnd = new int[groups.length];
+        int rows = 0;
+        for (int g = 0; g < groups.length; g++) {
+            Objective o = objectives.get(groups[g]);
+            sampleCount[g] = o.examples().size();
+            rows += o.rowSample.length;
+            rowEnd[g] = rows;
+        }
+        int[] rowSample = new int[rows], rowOffset = new int[rows];
+        int r = 0;
+        for (int g = 0; g < groups.length; g++) {
+            Objective o = objectives.get(groups[g]);
+            for (int q = 0; q < o.rowSample.length; q++, r++) {
+                rowSample[r] = examples.size() + o.rowSample[q];
+                rowOffset[r] = o.rowOffset[q];
+            }
+            for (Example e : o.examples()) {
+                examples.add(e);
+                parts.add(prepared.get(e));
+            }
+        }
+        try (NDScope scope = new NDScope()) {
+            return new Layout(groups, parts, examples, sampleCount, rowSample, rowOffset, rowEnd);
+        }
     }
 
     /**
@@ -154,11 +269,12 @@ public final class FastPath implements LossPath {
         return model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
     }
 
-    /** x, [1, k, hidden], padded with zero positions to [1, width, hidden]. */
-    private static NDArray padded(NDArray x, int width) {
-        long have = x.getShape().get(1);
+    /** x, [1, k, hidden] (null for k = 0), padded with zero positions to [1, width, hidden]. */
+    private static NDArray padded(NDArray x, int width, NDArray like) {
+        long have = x == null ? 0 : x.getShape().get(1);
         if (have == width) return x;
-        return x.concat(x.getManager().zeros(new Shape(1, width - have, x.getShape().get(2)), x.getDataType()), 1);
+        NDArray zeros = like.getManager().zeros(new Shape(1, width - have, like.getShape().get(2)), like.getDataType());
+        return x == null ? zeros : x.concat(zeros, 1);
     }
 
     private static NDArray keep(NDArray a) {
@@ -168,27 +284,64 @@ public final class FastPath implements LossPath {
 
     @Override
     public NDArray loss(NDArray delta) {
-        NDArray d = Tensors.cast(delta, atLast.getDataType());
-        NDArray x = site == Site.HEADS ? model.finishLayer(layer, atLast, heads.add(d), null, null) : atLast.add(d);
-        if (answers != null) x = x.concat(answers, 1);
-        if (layer + 1 < model.config().numLayers()) x = model.forward(x, layer + 1, chunk, prefix, null).hidden();
+        return losses(new int[] {0}, List.of(delta)).reshape();
+    }
+
+    @Override
+    public int deltas() {
+        return objectives.size();
+    }
+
+    @Override
+    public NDArray losses(int[] active, List<NDArray> deltas) {
+        if (active.length == 0 || active.length != deltas.size()) throw new IllegalArgumentException("one Δ per active objective");
+        if (!Arrays.equals(active, layout.groups)) {
+            if (samples == null) throw new IllegalStateException("a single-Δ path cannot change its Δs");
+            Layout next = assemble(active, samples);
+            layout.close();
+            layout = next;
+        }
+        Layout at = layout;
+        NDArray add;
+        if (active.length == 1) {
+            add = Tensors.cast(deltas.get(0), at.atLast.getDataType()); // broadcast over the samples
+        } else {
+            NDArray[] perSample = new NDArray[active.length];
+            for (int g = 0; g < active.length; g++) {
+                NDArray d = deltas.get(g);
+                perSample[g] = d.reshape(1, d.size()).repeat(0, at.sampleCount[g]);
+            }
+            NDArray stacked = Tensors.cast(NDArrays.concat(new NDList(perSample), 0), at.atLast.getDataType());
+            add = at.packed ? stacked.expandDims(0) : stacked.expandDims(1);
+        }
+        NDArray x = site == Site.HEADS ? model.finishLayer(layer, at.atLast, at.heads.add(add), null, null) : at.atLast.add(add);
+        if (at.answers != null) x = x.concat(at.answers, 1);
+        if (layer + 1 < model.config().numLayers()) x = model.forward(x, layer + 1, at.chunk, at.prefix, null).hidden();
         long[] shape = x.getShape().getShape();
         NDArray flat = x.reshape(shape[0] * shape[1], shape[2]);
-        return objective.loss(model.logits(rows == null ? flat : flat.get(rows)));
+        NDArray logits = model.logits(at.rows == null ? flat : flat.get(at.rows));
+        if (active.length == 1) return objectives.get(active[0]).loss(logits).reshape(1);
+        NDArray[] losses = new NDArray[active.length];
+        for (int g = 0; g < active.length; g++) {
+            int from = g == 0 ? 0 : at.rowEnd[g - 1];
+            losses[g] = objectives.get(active[g]).loss(logits.get(from + ":" + at.rowEnd[g]));
+        }
+        return NDArrays.stack(new NDList(losses));
     }
 
     /** [batch, width] of the positions each step runs through the layers: the changed positions, packed or stacked. */
     public int[] shape() {
-        return new int[] {chunk.batch(), chunk.width()};
+        return new int[] {layout.chunk.batch(), layout.chunk.width()};
+    }
+
+    /** Whether the current layout packs the samples into one row. */
+    public boolean packed() {
+        return layout.packed;
     }
 
     @Override
     public void close() {
-        prefix.close();
-        atLast.close();
-        if (heads != null) heads.close();
-        if (answers != null) answers.close();
-        chunk.close();
-        if (rows != null) rows.close();
+        layout.close();
+        if (samples != null) samples.values().forEach(Sample::close);
     }
 }

@@ -4,10 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,41 +45,110 @@ public final class Optimizer {
         this.listener = listener == null ? StepListener.NONE : listener;
     }
 
+    /** Trains one Δ on {@code path} from Δ = 0. */
     public Result minimise(LossPath path, NDManager manager, int size) {
-        float[] delta = new float[size], m = new float[size], v = new float[size];
-        float[] best = delta.clone();
-        double bestObjective = Double.POSITIVE_INFINITY, bestLoss = Double.NaN;
-        int bestStep = 0, sinceImproved = 0, step = 0;
-        String reason = "completed " + settings.steps() + " steps";
-        List<Double> losses = new ArrayList<>();
+        return minimiseTogether(path, manager, size, List.of(this)).get(0);
+    }
+
+    /**
+     * Trains the {@code path.deltas()} Δs of a batched path at once, Δ k with the settings,
+     * penalty and listener of {@code optimizers.get(k)}: each has its own Adam state, proximal
+     * step, early stopping and best Δ, and leaves the batch when it stops, while one loss and one
+     * backward pass per step serve all those still training.
+     */
+    public static List<Result> minimiseTogether(LossPath path, NDManager manager, int size, List<Optimizer> optimizers) {
+        if (optimizers.size() != path.deltas()) {
+            throw new IllegalArgumentException(optimizers.size() + " optimisers for a path of " + path.deltas() + " Δs");
+        }
+        List<Optimizer.Run> runs = new ArrayList<>();
+        for (Optimizer o : optimizers) runs.add(o.new Run(size, runs.size(), optimizers.size()));
         Engine engine = Engine.getEngine("PyTorch");
-        for (step = 1; step <= settings.steps(); step++) {
+        for (int step = 1; ; step++) {
+            List<Run> active = new ArrayList<>();
+            for (Run r : runs) if (!r.done) active.add(r);
+            if (active.isEmpty()) break;
             if (Thread.currentThread().isInterrupted()) {
-                reason = "interrupted before step " + step;
-                step--;
+                for (Run r : active) r.stop("interrupted before step " + step, step - 1);
                 break;
             }
-            float[] grad;
-            double loss;
-            try (NDScope ignored = new NDScope(); GradientCollector gc = engine.newGradientCollector()) {
-                NDArray d = manager.create(delta);
-                d.setRequiresGradient(true);
-                NDArray l = path.loss(d);
-                loss = l.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                if (!Double.isFinite(loss)) {
-                    reason = "stopped: non-finite loss (" + loss + ") at step " + step;
-                    break;
+            // A non-finite loss stops its Δ and the step is computed again for the others: through
+            // the shared attention, its NaN rows would otherwise reach their gradients.
+            while (!active.isEmpty()) {
+                int[] which = new int[active.size()];
+                for (int a = 0; a < which.length; a++) which[a] = runs.indexOf(active.get(a));
+                double[] losses;
+                float[][] grads = new float[which.length][];
+                try (NDScope ignored = new NDScope(); GradientCollector gc = engine.newGradientCollector()) {
+                    List<NDArray> leaves = new ArrayList<>();
+                    for (Run r : active) {
+                        NDArray d = manager.create(r.delta);
+                        d.setRequiresGradient(true);
+                        leaves.add(d);
+                    }
+                    NDArray l = path.losses(which, leaves);
+                    losses = l.toType(DataType.FLOAT64, false).toDoubleArray();
+                    List<Run> diverged = new ArrayList<>();
+                    for (int a = 0; a < losses.length; a++) {
+                        if (!Double.isFinite(losses[a])) diverged.add(active.get(a));
+                    }
+                    if (!diverged.isEmpty()) {
+                        for (int a = 0; a < losses.length; a++) {
+                            if (!Double.isFinite(losses[a])) {
+                                active.get(a).stop("stopped: non-finite loss (" + losses[a] + ") at step " + step, step);
+                            }
+                        }
+                        active.removeAll(diverged);
+                        continue;
+                    }
+                    gc.backward(l.sum());
+                    for (int a = 0; a < leaves.size(); a++) {
+                        grads[a] = leaves.get(a).getGradient().toType(DataType.FLOAT32, false).toFloatArray();
+                    }
                 }
-                gc.backward(l);
-                grad = d.getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-            }
-            if (!allFinite(grad)) {
-                reason = "stopped: non-finite gradient at step " + step;
+                for (int a = 0; a < active.size(); a++) active.get(a).step(step, losses[a], grads[a]);
                 break;
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (Run r : runs) results.add(r.result());
+        return results;
+    }
+
+    /** One Δ's optimisation state. */
+    private final class Run {
+        final float[] delta, m, v;
+        float[] best;
+        double bestObjective = Double.POSITIVE_INFINITY, bestLoss = Double.NaN;
+        int bestStep, sinceImproved, stepsRun;
+        String reason = "completed " + settings.steps() + " steps";
+        final List<Double> losses = new ArrayList<>();
+        boolean done;
+        final int index, count; // this Δ among those trained together
+
+        Run(int size, int index, int count) {
+            this.index = index;
+            this.count = count;
+            delta = new float[size];
+            m = new float[size];
+            v = new float[size];
+            best = delta.clone();
+        }
+
+        void stop(String why, int steps) {
+            reason = why;
+            stepsRun = steps;
+            done = true;
+        }
+
+        /** Takes the loss and gradient at the current Δ (step {@code step}) and updates Δ. */
+        void step(int step, double loss, float[] grad) {
+            if (!allFinite(grad)) {
+                stop("stopped: non-finite gradient at step " + step, step);
+                return;
             }
             double objective = loss + penalty.value(delta);
             losses.add(loss);
-            listener.onStep(step, settings.steps(), loss, objective, penalty.activeGroups(delta));
+            listener.onStep(index, count, step, settings.steps(), loss, objective, penalty.activeGroups(delta));
             if (objective < bestObjective - settings.tolerance() * Math.max(1, Math.abs(bestObjective))) {
                 sinceImproved = 0;
             } else {
@@ -92,15 +161,19 @@ public final class Optimizer {
                 bestStep = step;
             }
             if (sinceImproved >= settings.patience()) {
-                reason = "early stop at step " + step + " (no improvement for " + settings.patience() + " steps)";
-                break;
+                stop("early stop at step " + step + " (no improvement for " + settings.patience() + " steps)", step);
+                return;
             }
             if (settings.solver() == Solver.SUBGRADIENT) penalty.addSubgradient(delta, grad);
             double[] steps = adam(delta, grad, m, v, step);
             if (settings.solver() == Solver.PROXIMAL) penalty.prox(delta, steps);
+            stepsRun = step;
+            if (step >= settings.steps()) done = true;
         }
-        int run = Math.min(step, settings.steps());
-        return new Result(best, bestLoss, bestObjective, bestStep, run, reason, losses, penalty.activeGroups(best));
+
+        Result result() {
+            return new Result(best, bestLoss, bestObjective, bestStep, stepsRun, reason, losses, penalty.activeGroups(best));
+        }
     }
 
     /** One Adam step in place; returns each entry's effective step lr / (√v̂ + ε). */

@@ -11,5 +11,14 @@ public interface StepListener {
      */
     void onStep(int step, int steps, double loss, double objective, int activeHeads);
 
+    /**
+     * A step of Δ number {@code delta} of {@code deltas} trained together as batched Δs (each
+     * step of the batch reports every Δ still training, in order). By default the same as
+     * {@link #onStep(int, int, double, double, int)}.
+     */
+    default void onStep(int delta, int deltas, int step, int steps, double loss, double objective, int activeHeads) {
+        onStep(step, steps, loss, objective, activeHeads);
+    }
+
     StepListener NONE = (step, steps, loss, objective, activeHeads) -> {};
 }

@@ -155,6 +155,13 @@ public final class Chunk implements AutoCloseable {
         return p;
     }
 
+    /** Keeps this chunk's arrays alive past the innermost {@link ai.djl.ndarray.NDScope}. */
+    public Chunk keep() {
+        for (NDArray a : new NDArray[] {cos, sin, positionIds}) if (a != null) ai.djl.ndarray.NDScope.unregister(a);
+        masks.values().forEach(ai.djl.ndarray.NDScope::unregister);
+        return this;
+    }
+
     @Override
     public void close() {
         if (cos != null) cos.close();

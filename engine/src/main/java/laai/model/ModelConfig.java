@@ -66,6 +66,13 @@ public record ModelConfig(
 
     public int kvDim() { return numKvHeads * headDim; }
 
+    /** Throws the one message every entry point gives for a layer outside 0 .. L−1. */
+    public void checkLayer(int layer) {
+        if (layer < 0 || layer >= numLayers) {
+            throw new IllegalArgumentException("layer " + layer + " out of range 0.." + (numLayers - 1));
+        }
+    }
+
     /** The epsilon of every norm (RMSNorm or LayerNorm); the same as {@link #rmsNormEps()}. */
     public float normEps() { return rmsNormEps; }
 

@@ -78,15 +78,16 @@ final class InterveneMagic implements MagicCommand {
         rows.add(experiment.baseline("zero-shot", split, s, 0));
         rows.add(experiment.baseline("few-shot", split, s, s.shots()));
 
-        Experiment.Trained plain = experiment.train(split, unregularized, progress);
+        // Both Δs train together (batched Δs on the fast path).
+        List<Experiment.Trained> both = experiment.trainAll(experiment.objective(split), task.name(),
+                List.of(unregularized, s), progress, System.nanoTime());
+        Experiment.Trained plain = both.get(0), regularized = both.get(1);
         keepIfInterrupted(session, name + "-unregularized-interrupted", plain);
+        keepIfInterrupted(session, name + "-interrupted", regularized);
         TrainingChecks.check(plain, "Δ (γ = λ = 0)", unregularized);
+        TrainingChecks.check(regularized, penalty(s), s);
         progress.note("evaluating Δ (γ = λ = 0)");
         rows.add(experiment.evaluate("delta-unregularized", split, unregularized, plain));
-
-        Experiment.Trained regularized = experiment.train(split, s, progress);
-        keepIfInterrupted(session, name + "-interrupted", regularized);
-        TrainingChecks.check(regularized, penalty(s), s);
         progress.note("evaluating " + penalty(s));
         rows.add(experiment.evaluate("delta", split, s, regularized));
         progress.finish(String.format(Locale.ROOT, "done · Δ uses %d of %d heads",

@@ -43,6 +43,32 @@ final class TrainingProgress implements StepListener {
                 runName(), step, steps, loss, activeHeads, heads));
     }
 
+    /**
+     * Batched Δs report one step each per batch step; the bar counts every Δ's steps, and a batch
+     * ends when a Δ's step count starts again.
+     */
+    @Override
+    public void onStep(int delta, int deltas, int step, int steps, double loss, double objective, int activeHeads) {
+        if (deltas == 1) {
+            onStep(step, steps, loss, objective, activeHeads);
+            return;
+        }
+        if (batchSteps == null || batchSteps.length != deltas || step <= batchSteps[delta]) {
+            if (batchSteps != null) batchBase += (long) batchSteps.length * stepsPerRun;
+            batchSteps = new int[deltas];
+        }
+        batchSteps[delta] = step;
+        long inBatch = 0;
+        for (int s : batchSteps) inBatch += s;
+        done = Math.min(batchBase + inBatch, (long) runs * stepsPerRun);
+        String name = runNames.size() == deltas ? runNames.get(delta) : "Δ " + (delta + 1) + " of " + deltas + " together";
+        progress.update(done, String.format(Locale.ROOT, "%s · step %d/%d · loss %.4f · active heads %d/%d",
+                name, step, steps, loss, activeHeads, heads));
+    }
+
+    private int[] batchSteps;
+    private long batchBase;
+
     /** Shows what happens between trainings (baselines, evaluation). */
     void note(String what) {
         progress.update(done, what);
