@@ -37,6 +37,7 @@ final class InfoCommand implements Callable<Integer> {
             if (c.finalLogitSoftcapping() > 0) info.put("final_logit_softcap", c.finalLogitSoftcapping());
             info.put("checkpoint_dtype", c.torchDtype());
             info.put("dtype", model.dtype().toString().toLowerCase(java.util.Locale.ROOT));
+            info.put("storage_dtype", model.storage().toString().toLowerCase(java.util.Locale.ROOT));
             info.put("device", model.device().toString());
             if (options.json) {
                 Json.print(info);

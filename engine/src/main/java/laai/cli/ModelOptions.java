@@ -15,7 +15,7 @@ final class ModelOptions {
     @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when DJL finds a GPU), cpu, cuda, cuda:N. Default: ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--dtype", defaultValue = "f32", description = "f32, or f16 (GPU). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dtype", defaultValue = "f32", description = "f32, or f16: half the memory (on a GPU f16 arithmetic; on a CPU weights kept in f16, arithmetic in f32). Default: ${DEFAULT-VALUE}.")
     String dtype;
 
     @Option(names = "--json", description = "Machine-readable output.")
@@ -40,6 +40,7 @@ final class ModelOptions {
     }
 
     Llama load() {
-        return Llama.load(model, Djl.device(device), dataType());
+        ai.djl.Device d = Djl.device(device);
+        return Llama.load(model, d, Llama.computeType(d, dataType()), dataType());
     }
 }

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import laai.model.Chunk;
 import laai.model.KvCache;
 import laai.model.Llama;
@@ -139,6 +141,7 @@ public final class FastPath implements LossPath {
         final NDArray answers;    // answer positions leaving layer ℓ: [1, R − N, hidden] packed, [N, longest − 1, hidden] stacked; null if none
         final Chunk chunk;        // the N last prompt tokens first, then the answer positions
         final NDArray rows;       // the flat chunk index of each row the loss reads; null when in order
+        final NDArray groupOf;    // [batch·width, groups]: 1 where a chunk position belongs to that Δ's samples
         final boolean packed;
 
         Layout(int[] groups, List<Sample> parts, List<Example> examples, int[] sampleCount, int[] rowSample,
@@ -167,6 +170,7 @@ public final class FastPath implements LossPath {
             heads = site == Site.HEADS ? keep(NDArrays.concat(new NDList(lastHeads), axis)) : null;
             answers = after.isEmpty() ? null : keep(NDArrays.concat(new NDList(after), axis));
             long[] place = new long[rowSample.length];
+            int[] sequenceOf = null;
             if (packed) {
                 int width = examples.stream().mapToInt(Example::changedPositions).sum();
                 int[] positions = new int[width];
@@ -184,6 +188,7 @@ public final class FastPath implements LossPath {
                     }
                 }
                 chunk = model.packedChunk(positions, sequence, prefix).keep();
+                sequenceOf = sequence;
                 for (int r = 0; r < place.length; r++) {
                     int i = rowSample[r], j = rowOffset[r];
                     place[r] = j == 0 ? i : firstAnswer[i] + j - 1;
@@ -200,6 +205,17 @@ public final class FastPath implements LossPath {
             boolean inOrder = place.length == (long) chunk.batch() * chunk.width();
             for (int r = 0; r < place.length && inOrder; r++) inOrder = place[r] == r;
             rows = inOrder ? null : keep(model.manager().create(place));
+            int[] groupOfSample = new int[n];
+            for (int g = 0, i = 0; g < groups.length; g++) {
+                for (int j = 0; j < sampleCount[g]; j++) groupOfSample[i++] = g;
+            }
+            int positions = chunk.batch() * chunk.width();
+            float[] oneHot = new float[positions * groups.length];
+            for (int p = 0; p < positions; p++) {
+                int sample = packed ? sequenceOf[p] : p / chunk.width();
+                oneHot[p * groups.length + groupOfSample[sample]] = 1;
+            }
+            groupOf = keep(model.manager().create(oneHot, new Shape(positions, groups.length)).toType(atLast.getDataType(), false));
         }
 
         void close() {
@@ -209,6 +225,7 @@ public final class FastPath implements LossPath {
             if (answers != null) answers.close();
             chunk.close();
             if (rows != null) rows.close();
+            groupOf.close();
         }
     }
 
@@ -316,10 +333,20 @@ public final class FastPath implements LossPath {
         }
         NDArray x = site == Site.HEADS ? model.finishLayer(layer, at.atLast, at.heads.add(add), null, null) : at.atLast.add(add);
         if (at.answers != null) x = x.concat(at.answers, 1);
+        if (model.streamsWeights()) return streamed(at, active, x);
         if (layer + 1 < model.config().numLayers()) x = model.forward(x, layer + 1, at.chunk, at.prefix, null).hidden();
+        return groupLosses(at, active, model.logits(lossRows(at, x)));
+    }
+
+    /** The rows the loss reads, [R, hidden], of hidden states laid out as the chunk. */
+    private static NDArray lossRows(Layout at, NDArray x) {
         long[] shape = x.getShape().getShape();
         NDArray flat = x.reshape(shape[0] * shape[1], shape[2]);
-        NDArray logits = model.logits(at.rows == null ? flat : flat.get(at.rows));
+        return at.rows == null ? flat : flat.get(at.rows);
+    }
+
+    /** Each active Δ's objective from the logits of all rows, [active.length]. */
+    private NDArray groupLosses(Layout at, int[] active, NDArray logits) {
         if (active.length == 1) return objectives.get(active[0]).loss(logits).reshape(1);
         NDArray[] losses = new NDArray[active.length];
         for (int g = 0; g < active.length; g++) {
@@ -327,6 +354,85 @@ public final class FastPath implements LossPath {
             losses[g] = objectives.get(active[g]).loss(logits.get(from + ":" + at.rowEnd[g]));
         }
         return NDArrays.stack(new NDList(losses));
+    }
+
+    /**
+     * The objectives for a model whose weights are kept in half precision and widened a layer at
+     * a time ({@link Llama#streamsWeights}). Autograd would keep every widened layer of the step
+     * until backward, so the layers above ℓ run twice instead: once without gradient, keeping only
+     * each layer's input; then from the top down, each layer again with gradient, to carry the
+     * gradient of its output back to its input (the head likewise, its product without gradient
+     * and its transposed product by hand). Only layer ℓ, where Δ enters, stays in the caller's
+     * graph: with G = dL/dx for x leaving layer ℓ, Δ_k's entry is x·G over its positions minus that
+     * sum's value plus its loss, whose value is the loss and whose gradient is Δ_k's.
+     */
+    private NDArray streamed(Layout at, int[] active, NDArray x) {
+        boolean gradMode = JniUtils.isGradMode();
+        try {
+            return streamedWithGradient(at, active, x);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private NDArray streamedWithGradient(Layout at, int[] active, NDArray x) {
+        int top = model.config().numLayers();
+        List<NDArray> inputs = new ArrayList<>();
+        NDArray h = x;
+        JniUtils.setGradMode(false);
+        try {
+            for (int l = layer + 1; l < top; l++) {
+                inputs.add(h);
+                h = model.forward(h, l, l + 1, at.chunk, at.prefix, null).hidden();
+            }
+        } finally {
+            JniUtils.setGradMode(true);
+        }
+        JniUtils.setGradMode(true);
+        NDArray z = leaf(h);
+        NDArray normed = model.finalNorm(lossRows(at, z));
+        JniUtils.setGradMode(false);
+        NDArray product;
+        try {
+            product = model.headProduct(normed);
+        } finally {
+            JniUtils.setGradMode(true);
+        }
+        NDArray p = leaf(product);
+        NDArray losses = groupLosses(at, active, model.capLogits(p));
+        NDArray total = losses.sum();
+        JniUtils.backward((PtNDArray) total, (PtNDArray) model.manager().ones(total.getShape(), total.getDataType()), false, false);
+        NDArray dNormed;
+        JniUtils.setGradMode(false);
+        try {
+            dNormed = model.headInputGradient(p.getGradient());
+        } finally {
+            JniUtils.setGradMode(true);
+        }
+        JniUtils.backward((PtNDArray) normed, (PtNDArray) dNormed, false, false);
+        NDArray g = z.getGradient();
+        for (int l = top - 1; l > layer; l--) {
+            try (NDScope one = new NDScope()) {
+                NDArray in = leaf(inputs.get(l - layer - 1));
+                NDArray out = model.forward(in, l, l + 1, at.chunk, at.prefix, null).hidden();
+                JniUtils.backward((PtNDArray) out, (PtNDArray) g, false, false);
+                g = in.getGradient();
+                NDScope.unregister(g);
+            }
+            NDScope.register(g);
+        }
+        long[] shape = x.getShape().getShape();
+        NDArray perGroup = x.mul(g).sum(new int[] {2}).reshape(shape[0] * shape[1]).matMul(at.groupOf); // [groups]
+        NDArray value = model.manager().create(perGroup.toFloatArray()).toType(perGroup.getDataType(), false);
+        NDArray loss = model.manager().create(losses.toFloatArray()).toType(perGroup.getDataType(), false);
+        return perGroup.sub(value).add(loss);
+    }
+
+    /** A copy of x's values that autograd starts from (x's own history cut off). */
+    private static NDArray leaf(NDArray x) {
+        NDArray a = x.stopGradient();
+        a.setRequiresGradient(true);
+        return a;
     }
 
     /** [batch, width] of the positions each step runs through the layers: the changed positions, packed or stacked. */

@@ -2,6 +2,8 @@ package laai.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -44,12 +46,56 @@ import java.util.function.BiFunction;
  */
 public final class Llama implements AutoCloseable {
 
-    /** A linear map in the Hugging Face [out, in] layout, with an optional bias. */
+    /**
+     * A linear map in the Hugging Face [out, in] layout, with an optional bias. A weight stored in
+     * a narrower type than x (half-precision storage on a CPU, see {@link #load(Path, Device,
+     * DataType, DataType)}) is widened for this product only, in blocks of output rows when large
+     * (the output head), so that no widened copy of it outlives the product's scope.
+     */
     record Linear(NDArray weight, NDArray bias) {
         NDArray apply(NDArray x) {
-            return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+            if (weight.getDataType() == x.getDataType()) {
+                return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+            }
+            long out = weight.getShape().get(0), in = weight.getShape().get(1);
+            long block = Math.max(1, WIDEN_BLOCK / in);
+            // Closing a widened block right after its product is safe under autograd too: the graph
+            // holds its own reference to what backward needs.
+            if (out <= block) {
+                try (NDArray w = weight.toType(x.getDataType(), false)) {
+                    return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
+                }
+            }
+            NDList parts = new NDList();
+            for (long from = 0; from < out; from += block) {
+                long to = Math.min(out, from + block);
+                try (NDArray w = weight.get(from + ":" + to).toType(x.getDataType(), false)) {
+                    NDArray b = bias == null ? null : bias.get(from + ":" + to);
+                    parts.add(x.getNDArrayInternal().linear(x, w, b).singletonOrThrow());
+                }
+            }
+            return NDArrays.concat(parts, -1);
+        }
+
+        /** dL/dx from dL/dy for y = x·Wᵀ (+ b), [.., out] → [.., in], widened block by block as {@link #apply}. */
+        NDArray inputGradient(NDArray dy) {
+            if (weight.getDataType() == dy.getDataType()) return dy.matMul(weight);
+            long out = weight.getShape().get(0), in = weight.getShape().get(1);
+            long block = Math.max(1, WIDEN_BLOCK / in);
+            NDArray sum = null;
+            for (long from = 0; from < out; from += block) {
+                long to = Math.min(out, from + block);
+                try (NDArray w = weight.get(from + ":" + to).toType(dy.getDataType(), false)) {
+                    NDArray part = dy.get("..., " + from + ":" + to).matMul(w);
+                    sum = sum == null ? part : sum.add(part);
+                }
+            }
+            return sum;
         }
     }
+
+    /** Elements widened at once from half-precision storage (64 Mi: 256 MiB as float32); tests lower it. */
+    static volatile long WIDEN_BLOCK = 1L << 26;
 
     /**
      * A normalisation over the hidden axis, computed in (at least) float32 as transformers does.
@@ -72,7 +118,8 @@ public final class Llama implements AutoCloseable {
 
     private final ModelConfig config;
     private final NDManager manager;
-    private final DataType dtype;
+    private final DataType dtype;             // what the model computes in
+    private final DataType storage;           // what its matrices are kept in: dtype, or FLOAT16 on a CPU
     private final Rope rope;                  // null for learned positions (GPT-2)
     private final NDArray embedTokens;
     private final NDArray positionEmbeddings; // GPT-2's wpe, else null
@@ -95,10 +142,28 @@ public final class Llama implements AutoCloseable {
      */
     public Llama(ModelConfig config, NDManager manager, DataType dtype,
                  BiFunction<String, Boolean, NDArray> weight, AutoCloseable source) {
+        this(config, manager, dtype, dtype, weight, source);
+    }
+
+    /**
+     * With matrices (projections, embeddings, head) kept in {@code storage} and everything computed
+     * in {@code dtype}: {@code weight} then returns tensors in {@code storage}, and the vectors (norm
+     * scales, biases) are converted to {@code dtype} here.
+     */
+    public Llama(ModelConfig config, NDManager manager, DataType dtype, DataType storage,
+                 BiFunction<String, Boolean, NDArray> weight, AutoCloseable source) {
         this.config = config;
         this.manager = manager;
         this.dtype = dtype;
+        this.storage = storage;
         this.source = source;
+        if (storage != dtype) {
+            BiFunction<String, Boolean, NDArray> stored = weight;
+            weight = (name, required) -> {
+                NDArray w = stored.apply(name, required);
+                return w == null || w.getShape().dimension() > 1 ? w : computeCopy(w);
+            };
+        }
         this.rope = config.family().usesRope() ? new Rope(config) : null;
         Parts parts = switch (config.family()) {
             case GEMMA2 -> gemma2Parts(config, weight);
@@ -241,6 +306,14 @@ public final class Llama implements AutoCloseable {
         return new Norm(Norm.Kind.LAYER, wide(weight.apply(name + ".weight", true)), wide(weight.apply(name + ".bias", true)));
     }
 
+    /** A vector kept in the compute type: it is small, and the norms and biases read it every time. */
+    private NDArray computeCopy(NDArray w) {
+        if (w.getDataType() == dtype) return w;
+        NDArray c = keep(w.toType(dtype, false));
+        w.close();
+        return c;
+    }
+
     /** A frozen weight in the type norms compute in: float32 for a half-precision model. */
     private static NDArray wide(NDArray w) {
         return w.getDataType() == DataType.FLOAT16 ? keep(w.toType(DataType.FLOAT32, false)) : w;
@@ -272,17 +345,36 @@ public final class Llama implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Loads a Hugging Face model folder. {@code dtype} is FLOAT32, or FLOAT16 (meant for GPUs: CPU
-     * half-precision matrix products are slow). BF16 checkpoints are widened in Java on the way in.
+     * Loads a Hugging Face model folder, computing in and keeping its weights in {@code dtype}:
+     * FLOAT32, or FLOAT16 (meant for GPUs: CPU half-precision matrix products are slow). BF16
+     * checkpoints are widened in Java on the way in.
      */
     public static Llama load(Path dir, Device device, DataType dtype) {
+        return load(dir, device, dtype, dtype);
+    }
+
+    /**
+     * What a model asked for in {@code dtype} computes in on {@code device}: FLOAT16 stays FLOAT16
+     * on a GPU; on a CPU, whose half-precision products are unusably slow, FLOAT16 means half the
+     * memory with float32 arithmetic (weights kept in FLOAT16, widened a layer at a time).
+     */
+    public static DataType computeType(Device device, DataType dtype) {
+        return dtype == DataType.FLOAT16 && Device.Type.CPU.equals(device.getDeviceType()) ? DataType.FLOAT32 : dtype;
+    }
+
+    /**
+     * Loads a Hugging Face model folder with its matrices kept in {@code storage} and arithmetic in
+     * {@code dtype} (FLOAT16 storage with FLOAT32 compute halves the memory of a CPU model; each
+     * product widens its weight for that product only).
+     */
+    public static Llama load(Path dir, Device device, DataType dtype, DataType storage) {
         ModelConfig config = ModelConfig.load(dir);
         Checkpoint checkpoint = Checkpoint.open(dir);
         NDManager manager = Djl.newManager(device);
         try {
-            Llama model = new Llama(config, manager, dtype, (name, required) -> {
+            Llama model = new Llama(config, manager, dtype, storage, (name, required) -> {
                 if (!required && !checkpoint.has(name)) return null;
-                return checkpoint.load(manager, name, dtype);
+                return checkpoint.load(manager, name, storage);
             }, checkpoint);
             checkpoint.finishLoading();
             return model;
@@ -303,6 +395,16 @@ public final class Llama implements AutoCloseable {
 
     public DataType dtype() {
         return dtype;
+    }
+
+    /** The type the matrices are kept in: {@link #dtype()}, or FLOAT16 for half-precision storage on a CPU. */
+    public DataType storage() {
+        return storage;
+    }
+
+    /** Whether matrices are widened at each use (and a layer's widened copies freed after it). */
+    public boolean streamsWeights() {
+        return storage != dtype;
     }
 
     public Device device() {
@@ -349,7 +451,7 @@ public final class Llama implements AutoCloseable {
         long width = ids.getShape().get(1);
         checkPosition(width - 1);
         NDArray positions = manager.arange(0, (int) width, 1, DataType.INT64).expandDims(0);
-        return x.add(lookup(positions, positionEmbeddings));
+        return x.add(computed(lookup(positions, positionEmbeddings)));
     }
 
     /**
@@ -364,11 +466,16 @@ public final class Llama implements AutoCloseable {
                     + chunk.width() + "] positions");
         }
         NDArray x = tokens(ids);
-        return positionEmbeddings == null ? x : x.add(lookup(chunk.positionIds, positionEmbeddings));
+        return positionEmbeddings == null ? x : x.add(computed(lookup(chunk.positionIds, positionEmbeddings)));
+    }
+
+    /** Rows looked up in a table kept in half precision, in the compute type (no gradient flows into tables). */
+    private NDArray computed(NDArray rows) {
+        return rows.getDataType() == dtype ? rows : rows.toType(dtype, false);
     }
 
     private NDArray tokens(NDArray ids) {
-        NDArray x = lookup(ids, embedTokens);
+        NDArray x = computed(lookup(ids, embedTokens));
         return embedScale == null ? x : x.mul(embedScale);
     }
 
@@ -404,8 +511,22 @@ public final class Llama implements AutoCloseable {
         }
         KvCache present = new KvCache(layers.length, chunk.keyPositions(), chunk.keySequences());
         for (int l = from; l < to; l++) {
-            NDArray heads = attention(l, layers[l], norm(x, layers[l].attentionNorm()), chunk, past, present);
-            x = finishLayer(l, x, heads, chunk, hook);
+            if (!streamsWeights()) {
+                NDArray heads = attention(l, layers[l], norm(x, layers[l].attentionNorm()), chunk, past, present);
+                x = finishLayer(l, x, heads, chunk, hook);
+                continue;
+            }
+            // The layer's widened weights and everything else it makes go when its scope closes
+            // (without gradient; with one, autograd keeps what backward needs); only its output and
+            // its keys and values move on to the caller's scope.
+            try (NDScope layerScope = new NDScope()) {
+                NDArray heads = attention(l, layers[l], norm(x, layers[l].attentionNorm()), chunk, past, present);
+                x = finishLayer(l, x, heads, chunk, hook);
+                NDScope.unregister(x, present.keys(l), present.values(l));
+            }
+            NDScope.register(x);
+            NDScope.register(present.keys(l));
+            NDScope.register(present.values(l));
         }
         return new Output(x, present);
     }
@@ -434,9 +555,30 @@ public final class Llama implements AutoCloseable {
      * last layer; Gemma-2 soft-caps them (cap·tanh(logits / cap)), after widening to float32.
      */
     public NDArray logits(NDArray hidden) {
-        NDArray logits = Tensors.widen(lmHead.apply(norm(hidden, finalNorm)));
+        return capLogits(headProduct(finalNorm(hidden)));
+    }
+
+    // The three steps of logits, for a backward pass taken a piece at a time (see FastPath).
+
+    /** The final norm of hidden states after the last layer: the head's input. */
+    public NDArray finalNorm(NDArray hidden) {
+        return norm(hidden, finalNorm);
+    }
+
+    /** The head's product, [.., vocab], widened to (at least) float32. */
+    public NDArray headProduct(NDArray normed) {
+        return Tensors.widen(lmHead.apply(normed));
+    }
+
+    /** Gemma-2's final soft cap (cap·tanh(logits / cap)); the identity for other families. */
+    public NDArray capLogits(NDArray product) {
         double cap = config.finalLogitSoftcapping();
-        return cap > 0 ? softcap(logits, cap) : logits;
+        return cap > 0 ? softcap(product, cap) : product;
+    }
+
+    /** dL/d(head input) from dL/d{@link #headProduct}, without gradient: the head's transposed product. */
+    public NDArray headInputGradient(NDArray dProduct) {
+        return lmHead.inputGradient(dProduct);
     }
 
     private NDArray attention(int l, Layer w, NDArray h, Chunk chunk, KvCache past, KvCache present) {

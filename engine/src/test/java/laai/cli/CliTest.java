@@ -51,11 +51,30 @@ class CliTest {
         assertEquals(4, i.get("heads").getAsInt());
         assertEquals(16, i.get("head_size").getAsInt());
         assertEquals("bfloat16", i.get("checkpoint_dtype").getAsString());
+        assertEquals("float32", i.get("storage_dtype").getAsString());
+
+        // --dtype f16 on a CPU: weights kept in half precision, arithmetic in float32
+        JsonObject half = JsonParser.parseString(run("info", "--model", dir.toString(), "--dtype", "f16", "--json").out())
+                .getAsJsonObject();
+        assertEquals("float32", half.get("dtype").getAsString());
+        assertEquals("float16", half.get("storage_dtype").getAsString());
 
         Run logits = run("logits", "--model", dir.toString(), "--ids", "1,5,9", "--json");
         JsonObject l = JsonParser.parseString(logits.out()).getAsJsonObject();
         assertEquals(3, l.getAsJsonArray("logits").size());
         assertEquals(97, l.getAsJsonArray("logits").get(0).getAsJsonArray().size());
+        JsonObject halfLogits = JsonParser.parseString(run("logits", "--model", dir.toString(), "--ids", "1,5,9",
+                "--dtype", "f16", "--json").out()).getAsJsonObject();
+        double most = 0, diff = 0;
+        for (int p = 0; p < 3; p++) {
+            for (int v = 0; v < 97; v++) {
+                double a = l.getAsJsonArray("logits").get(p).getAsJsonArray().get(v).getAsDouble();
+                double b = halfLogits.getAsJsonArray("logits").get(p).getAsJsonArray().get(v).getAsDouble();
+                most = Math.max(most, Math.abs(a));
+                diff = Math.max(diff, Math.abs(a - b));
+            }
+        }
+        assertTrue(diff < 1e-2 * most, "f16-stored weights changed the logits by " + diff + " (largest " + most + ")");
 
         Run heads = run("activations", "--model", dir.toString(), "--ids", "1,5,9", "--layer", "1", "--site", "heads", "--json");
         assertEquals(64, JsonParser.parseString(heads.out()).getAsJsonObject().getAsJsonArray("vector").size());

@@ -136,9 +136,9 @@ class BatchedDeltasTest {
         }
     }
 
-    private record Step(double[] losses, float[][] gradients) {}
+    record Step(double[] losses, float[][] gradients) {}
 
-    private static Step step(Llama model, LossPath path, int[] active, float[][] deltas) {
+    static Step step(Llama model, LossPath path, int[] active, float[][] deltas) {
         try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             List<NDArray> leaves = new ArrayList<>();
             for (float[] d : deltas) {
@@ -176,7 +176,7 @@ class BatchedDeltasTest {
         }
     }
 
-    private static void assertClose(Step solo, int i, Step together, int j, String what) {
+    static void assertClose(Step solo, int i, Step together, int j, String what) {
         assertEquals(solo.losses()[i], together.losses()[j], 1e-5 * Math.abs(solo.losses()[i]), what + " loss");
         float[] g = solo.gradients()[i], h = together.gradients()[j];
         double diff = 0, norm = 0;

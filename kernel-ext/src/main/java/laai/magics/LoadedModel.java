@@ -48,7 +48,8 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     static LoadedModel load(Path dir, String device, DataType dtype) {
-        Llama model = Llama.load(dir, Djl.device(device), dtype);
+        ai.djl.Device d = Djl.device(device);
+        Llama model = Llama.load(dir, d, Llama.computeType(d, dtype), dtype);
         try {
             return new LoadedModel(dir, model, TextTokenizer.load(dir));
         } catch (RuntimeException e) {
@@ -94,6 +95,7 @@ public final class LoadedModel implements AutoCloseable {
                 {"vocabulary", c.vocabSize()},
                 {"device", model.device()},
                 {"dtype", model.dtype()},
+                {"weights kept in", model.storage()},
         };
         for (Object[] row : rows) {
             property.append(String.valueOf(row[0]));

@@ -24,7 +24,8 @@ final class ModelMagic implements MagicCommand {
                     "  DIR                  the folder; relative paths are looked up in the repository first",
                     "                       (default: models/demo)",
                     "  --device             auto (CUDA when DJL finds a GPU, else CPU), cpu, cuda, cuda:N (default auto)",
-                    "  --dtype              f32, or f16 on a GPU (default f32)",
+                    "  --dtype              f32, or f16: half the memory (GPU: f16 arithmetic; CPU: weights kept in f16,",
+                    "                       arithmetic in f32) (default f32)",
                     "info shows the loaded model; unload frees it."),
             MagicsArgs.builder().required("ACTION").optional("DIR")
                     .keyword("device", MagicsArgs.KeywordSpec.ONCE).keyword("dtype", MagicsArgs.KeywordSpec.ONCE)
