@@ -90,10 +90,12 @@ final class BenchScaleCommand implements Callable<Integer> {
                 oneMs = time(one, model.manager(), size, steps);
                 oneShape = one.shape();
             }
+            r.put("peak_rss_after_fast_bytes", Memory.peakResident());
             try (FastPath batch = new FastPath(model, objectives, layer, Site.HEADS)) {
                 time(batch, model.manager(), size, 1);
                 batchMs = time(batch, model.manager(), size, steps);
             }
+            r.put("peak_rss_after_batched_bytes", Memory.peakResident());
             double flops = BenchInterveneCommand.fastStepFlops(c, objectives.get(0).examples(), layer, Site.HEADS);
             r.put("fast_rows", oneShape[0] * oneShape[1]);
             r.put("fast_step_ms", oneMs);
@@ -111,6 +113,7 @@ final class BenchScaleCommand implements Callable<Integer> {
                     r.put("fast_speedup", naiveMs / oneMs);
                 }
             }
+            r.put("jvm_heap_committed_bytes", Runtime.getRuntime().totalMemory());
             long peak = Memory.peakResident(); // before the bandwidth probe allocates its own buffer
             r.put("peak_rss_bytes", peak);
             r.put("peak_rss_over_weights", peak / weightBytes);
