@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -22,13 +23,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Writes safetensors files: tiny random checkpoints in tests, saved intervention vectors, and the
- * weights of the demo model trainer.
+ * Writes safetensors files: tiny random checkpoints in tests, saved intervention vectors, the
+ * weights of the demo model trainer, and random checkpoints of real-model size.
  *
  * <p>Float data is held by reference and encoded at write time, so do not change an array between
- * {@code add} and {@code write}. Tensors are laid out by element size, largest first (insertion
+ * {@code add} and {@code write}. Tensors added with {@link #addGenerated} hold no data at all: their
+ * values are computed chunk by chunk while the file is written, on {@link #threads} threads, so a
+ * checkpoint of any size is written with a few chunks of memory. Tensors are laid out by element size, largest first (insertion
  * order within a size), so every tensor starts aligned to its element size, which the zero-copy
  * loader relies on. Each file is written to a temporary name and then renamed: a reader never sees
  * a half-written file, and a file that is memory-mapped elsewhere is replaced, not truncated
@@ -39,8 +46,21 @@ public final class SafeTensorsWriter {
     private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().create();
     private static final Gson PRETTY = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
     private static final int IO_CHUNK = 1 << 20;
+    /** Elements per generated chunk: 1 MiB of floats, 0.5 MiB of BF16 on disk. */
+    static final int DEFAULT_CHUNK_ELEMENTS = 1 << 18;
 
-    private record Entry(String name, DType dtype, long[] shape, float[] values, byte[] raw) {
+    /**
+     * The values of a tensor computed on demand, for {@link #addGenerated}. {@code fill} stores
+     * elements {@code [first, first + count)} (row-major) into {@code out[0 .. count)}. It is called
+     * for disjoint ranges from several threads at once and in no particular order, so it must be
+     * thread-safe and depend on its arguments alone; the file then depends on nothing else.
+     */
+    @FunctionalInterface
+    public interface Values {
+        void fill(long first, float[] out, int count);
+    }
+
+    private record Entry(String name, DType dtype, long[] shape, float[] values, byte[] raw, Values generated) {
         long byteSize() {
             return numel(shape) * dtype.bytes();
         }
@@ -48,6 +68,8 @@ public final class SafeTensorsWriter {
 
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private int chunkElements = DEFAULT_CHUNK_ELEMENTS;
 
     /** Adds a {@code __metadata__} entry (written into every file). */
     public SafeTensorsWriter metadata(String key, String value) {
@@ -65,7 +87,45 @@ public final class SafeTensorsWriter {
                     + " (tensor '" + name + "'); use addRaw for other dtypes");
         }
         checkCount(name, shape, data.length);
-        return put(new Entry(name, dtype, shape.clone(), data, null));
+        return put(new Entry(name, dtype, shape.clone(), data, null, null));
+    }
+
+    /**
+     * Adds a float tensor stored as F32, F16 or BF16 (rounded as by {@link #add}) whose values are
+     * computed while the file is written, a chunk at a time: nothing of it is held in memory.
+     */
+    public SafeTensorsWriter addGenerated(String name, DType dtype, long[] shape, Values values) {
+        if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
+            throw new IllegalArgumentException("addGenerated writes F32, F16 or BF16, not " + dtype + " (tensor '" + name + "')");
+        }
+        numel(shape); // validates the shape now rather than mid-file
+        return put(new Entry(name, dtype, shape.clone(), null, null, Objects.requireNonNull(values, "values")));
+    }
+
+    /**
+     * Threads that compute generated tensors (default: one per processor); the calling thread
+     * writes. The file does not depend on it.
+     */
+    public SafeTensorsWriter threads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        this.threads = threads;
+        return this;
+    }
+
+    /** Elements per generated chunk; tests make it small to cross chunk boundaries often. */
+    SafeTensorsWriter chunkElements(int elements) {
+        if (elements < 1) throw new IllegalArgumentException("chunk elements must be at least 1: " + elements);
+        this.chunkElements = elements;
+        return this;
+    }
+
+    /**
+     * The most memory a write holds for generated tensors at any time: one float chunk and its
+     * encoding per slot, {@code threads + 2} slots (each thread fills one while the writer drains
+     * another and the next waits).
+     */
+    public long generatedBufferBytes() {
+        return (threads + 2L) * chunkElements * (Float.BYTES + Float.BYTES);
     }
 
     /** Adds a tensor of any dtype from its little-endian bytes (integer ids, masks, test fixtures). */
@@ -75,7 +135,7 @@ public final class SafeTensorsWriter {
             throw new IllegalArgumentException("tensor '" + name + "': shape " + Arrays.toString(shape)
                     + " of " + dtype + " needs " + expected + " bytes, got " + littleEndianBytes.length);
         }
-        return put(new Entry(name, dtype, shape.clone(), null, littleEndianBytes));
+        return put(new Entry(name, dtype, shape.clone(), null, littleEndianBytes, null));
     }
 
     private SafeTensorsWriter put(Entry e) {
@@ -91,7 +151,9 @@ public final class SafeTensorsWriter {
 
     /** Writes all tensors into one file (replacing it if present). */
     public void write(Path file) {
-        writeFile(file, ordered());
+        try (Generation generation = new Generation()) {
+            writeFile(file, ordered(), generation);
+        }
     }
 
     /**
@@ -99,8 +161,10 @@ public final class SafeTensorsWriter {
      * ... and {@code model.safetensors.index.json}. Tensors fill shards in order; a new shard starts
      * when the next tensor would push the current one past {@code maxShardBytes} (a single larger
      * tensor gets a shard of its own).
+     *
+     * @return the shard files, in order
      */
-    public void writeSharded(Path dir, long maxShardBytes) {
+    public List<Path> writeSharded(Path dir, long maxShardBytes) {
         if (maxShardBytes <= 0) {
             throw new IllegalArgumentException("maxShardBytes must be positive: " + maxShardBytes);
         }
@@ -112,12 +176,16 @@ public final class SafeTensorsWriter {
         List<List<Entry>> shards = plan(ordered(), maxShardBytes);
         JsonObject weightMap = new JsonObject();
         long totalSize = 0;
-        for (int i = 0; i < shards.size(); i++) {
-            String shardName = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-            writeFile(dir.resolve(shardName), shards.get(i));
-            for (Entry e : shards.get(i)) {
-                weightMap.addProperty(e.name(), shardName);
-                totalSize += e.byteSize();
+        List<Path> files = new ArrayList<>();
+        try (Generation generation = new Generation()) {
+            for (int i = 0; i < shards.size(); i++) {
+                String shardName = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+                files.add(dir.resolve(shardName));
+                writeFile(files.get(i), shards.get(i), generation);
+                for (Entry e : shards.get(i)) {
+                    weightMap.addProperty(e.name(), shardName);
+                    totalSize += e.byteSize();
+                }
             }
         }
         JsonObject meta = new JsonObject();
@@ -127,6 +195,7 @@ public final class SafeTensorsWriter {
         index.add("weight_map", weightMap);
         byte[] json = (PRETTY.toJson(index) + "\n").getBytes(StandardCharsets.UTF_8);
         atomically(dir.resolve(Checkpoint.INDEX_FILE), tmp -> Files.write(tmp, json));
+        return files;
     }
 
     private static List<List<Entry>> plan(List<Entry> ordered, long maxShardBytes) {
@@ -154,7 +223,7 @@ public final class SafeTensorsWriter {
         return list;
     }
 
-    private void writeFile(Path file, List<Entry> tensors) {
+    private void writeFile(Path file, List<Entry> tensors, Generation generation) {
         atomically(file, tmp -> {
             byte[] header = header(tensors);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -164,7 +233,11 @@ public final class SafeTensorsWriter {
                 writeAll(ch, ByteBuffer.wrap(header));
                 ByteBuffer buf = ByteBuffer.allocate(IO_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
                 for (Entry e : tensors) {
-                    writeData(ch, e, buf);
+                    if (e.generated() != null) {
+                        generation.write(ch, e);
+                    } else {
+                        writeData(ch, e, buf);
+                    }
                 }
             }
         });
@@ -224,6 +297,97 @@ public final class SafeTensorsWriter {
         writeAll(ch, buf);
     }
 
+    /**
+     * Computes generated tensors in chunks on a small pool of threads while the calling thread
+     * writes finished chunks in order. Each chunk fills a slot (a float array and a direct buffer
+     * for its encoding, so the channel writes without a copy); a slot returns to the free list once
+     * written, and no more chunks are started than there are free slots, so memory stays at
+     * {@link #generatedBufferBytes()} however large the tensor.
+     */
+    private final class Generation implements AutoCloseable {
+        private ExecutorService pool;
+        private final ArrayDeque<Slot> free = new ArrayDeque<>();
+
+        void write(FileChannel ch, Entry e) throws IOException {
+            if (pool == null) start();
+            long n = numel(e.shape());
+            ArrayDeque<Future<Slot>> inFlight = new ArrayDeque<>();
+            long next = 0;
+            while (next < n || !inFlight.isEmpty()) {
+                if (next < n && !free.isEmpty()) {
+                    Slot slot = free.pop();
+                    long first = next;
+                    int count = (int) Math.min(chunkElements, n - first);
+                    next += count;
+                    inFlight.add(pool.submit(() -> slot.fill(e, first, count)));
+                } else {
+                    Slot done = await(inFlight.poll());
+                    writeAll(ch, done.bytes);
+                    free.push(done);
+                }
+            }
+        }
+
+        private void start() {
+            pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "safetensors-generate");
+                t.setDaemon(true);
+                return t;
+            });
+            for (int i = 0; i < threads + 2; i++) {
+                free.push(new Slot(chunkElements));
+            }
+        }
+
+        private Slot await(Future<Slot> f) throws IOException {
+            try {
+                return f.get();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while generating tensor data", ex);
+            } catch (ExecutionException ex) {
+                if (ex.getCause() instanceof RuntimeException r) throw r;
+                if (ex.getCause() instanceof Error err) throw err;
+                throw new IOException(ex.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) pool.shutdownNow();
+        }
+    }
+
+    /** One chunk's scratch: the values a generator fills and their little-endian encoding. */
+    private static final class Slot {
+        final float[] values;
+        final ByteBuffer bytes;
+
+        Slot(int elements) {
+            values = new float[elements];
+            bytes = ByteBuffer.allocateDirect(elements * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        Slot fill(Entry e, long first, int count) {
+            e.generated().fill(first, values, count);
+            bytes.clear();
+            switch (e.dtype()) {
+                case F32 -> {
+                    for (int i = 0; i < count; i++) bytes.putFloat(i * 4, values[i]);
+                }
+                case F16 -> {
+                    for (int i = 0; i < count; i++) bytes.putShort(i * 2, FloatFormats.floatToHalf(values[i]));
+                }
+                case BF16 -> {
+                    for (int i = 0; i < count; i++) bytes.putShort(i * 2, FloatFormats.floatToBf16(values[i]));
+                }
+                default -> throw new IllegalStateException(e.dtype().name());
+            }
+            bytes.limit(count * e.dtype().bytes());
+            return this;
+        }
+    }
+
     private static void writeAll(FileChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             ch.write(buf);
@@ -254,6 +418,13 @@ public final class SafeTensorsWriter {
                 ex.addSuppressed(suppressed);
             }
             throw new CheckpointException("cannot write " + target + ": " + ex, ex);
+        } catch (RuntimeException ex) { // e.g. a generator that failed: leave no partial file behind
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                ex.addSuppressed(suppressed);
+            }
+            throw ex;
         }
     }
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, ActivationsCommand.class,
                 BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class, TableCommand.class,
                 TrainDemoModelCommand.class, TrainDemoModelCommand.MakeOpinionDataset.class,
-                TrainDemoModelCommand.MakeChainedDataset.class})
+                TrainDemoModelCommand.MakeChainedDataset.class, MakeRandomModelCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,6 +1,8 @@
 package laai.model;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import laai.checkpoint.DType;
 import laai.checkpoint.SafeTensorsWriter;
 
@@ -9,7 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -21,13 +25,21 @@ import java.util.SplittableRandom;
  * content (a null value is written as JSON null: "feature off" for Gemma-2's caps and window) and
  * may be edited before {@link #write}. The weights depend only on the seed, the tensor names and
  * shapes, so the same settings always write the same file (the golden logits rely on it).
+ *
+ * <p>{@link #like} starts from the published config.json of a real model, and {@link #streamed}
+ * writes a checkpoint of any size in bounded memory (with other numbers than the default mode).
  */
 public final class RandomLlama {
+    private static final Gson CONFIG_JSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+
     public final Map<String, Object> config = new LinkedHashMap<>();
     private long seed = 1;
     private float scale = 0.02f;
     private boolean bf16Representable;
     private boolean gpt2Prefixed = true;
+    private boolean streamed;
+
+    private RandomLlama() {}
 
     public RandomLlama(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab) {
         config.put("architectures", new String[] {"LlamaForCausalLM"});
@@ -70,6 +82,34 @@ public final class RandomLlama {
         r.config.put("bos_token_id", 2);
         r.config.put("eos_token_id", 1);
         return r;
+    }
+
+    /**
+     * The published config.json of a real model, key for key (numbers keep their published
+     * spelling, so config.json is written back as published, but for torch_dtype, which
+     * {@link #write} sets to the dtype written).
+     */
+    public static RandomLlama like(ModelPreset preset) {
+        RandomLlama r = new RandomLlama();
+        preset.config().entrySet().forEach(e -> r.config.put(e.getKey(), plain(e.getValue())));
+        return r;
+    }
+
+    /** JSON as the Java values this class keeps in {@link #config}; numbers stay Gson's lazily parsed ones. */
+    private static Object plain(JsonElement e) {
+        if (e.isJsonNull()) return null;
+        if (e.isJsonObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            e.getAsJsonObject().entrySet().forEach(x -> m.put(x.getKey(), plain(x.getValue())));
+            return m;
+        }
+        if (e.isJsonArray()) {
+            List<Object> a = new ArrayList<>();
+            e.getAsJsonArray().forEach(x -> a.add(plain(x)));
+            return a;
+        }
+        var p = e.getAsJsonPrimitive();
+        return p.isBoolean() ? p.getAsBoolean() : p.isNumber() ? p.getAsNumber() : p.getAsString();
     }
 
     /** A GPT-2 (GPT2LMHeadModel) in its own config keys: n_embd, n_layer, n_head, n_positions. */
@@ -126,6 +166,30 @@ public final class RandomLlama {
         return this;
     }
 
+    /**
+     * Computes the weights while writing them, a chunk at a time on every processor, instead of
+     * holding each tensor as a float array: memory stays at a few chunks whatever the model's size
+     * (a 16 GB checkpoint writes with a small heap). The numbers come from a counter-based
+     * generator ({@link CounterUniform}) and differ from the default mode's, with the same
+     * distributions; they too depend only on the seed, the tensor names and shapes.
+     */
+    public RandomLlama streamed() {
+        this.streamed = true;
+        return this;
+    }
+
+    /** Bytes of all tensors stored as {@code dtype} (the index's total_size). */
+    public long byteSize(DType dtype) {
+        long n = 0;
+        for (long[] shape : weights().values()) n = Math.addExact(n, ModelShapes.numel(shape) * dtype.bytes());
+        return n;
+    }
+
+    /** The config as the runtime reads it (the families' defaults applied). */
+    public ModelConfig modelConfig() {
+        return ModelConfig.parse(CONFIG_JSON.toJsonTree(config).getAsJsonObject(), Path.of("config.json"));
+    }
+
     /** Writes the folder with weights stored as {@code dtype}; shards when {@code maxShardBytes} > 0. */
     public Path write(Path dir, DType dtype, long maxShardBytes) {
         try {
@@ -135,13 +199,17 @@ public final class RandomLlama {
                 case F16 -> "float16";
                 default -> "float32";
             });
-            Files.writeString(dir.resolve("config.json"),
-                    new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(config), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("config.json"), CONFIG_JSON.toJson(config), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         SafeTensorsWriter writer = new SafeTensorsWriter();
-        weights().forEach((name, shape) -> writer.add(name, dtype, shape, random(name, shape)));
+        if (streamed) {
+            writer.metadata("format", "pt"); // as transformers' save_pretrained writes it
+            weights().forEach((name, shape) -> writer.addGenerated(name, dtype, shape, streamedValues(name)));
+        } else {
+            weights().forEach((name, shape) -> writer.add(name, dtype, shape, random(name, shape)));
+        }
         if (maxShardBytes > 0) {
             writer.writeSharded(dir, maxShardBytes);
         } else {
@@ -150,77 +218,31 @@ public final class RandomLlama {
         return dir;
     }
 
-    /** Names and shapes of every tensor the config calls for, in Hugging Face naming. */
+    /** Names and shapes of every tensor the config calls for, in Hugging Face naming ({@link ModelShapes}). */
     public Map<String, long[]> weights() {
-        String type = (String) config.get("model_type");
-        if (type.equals("gpt2")) return gpt2Weights();
-        int hidden = num("hidden_size"), layers = num("num_hidden_layers"), heads = num("num_attention_heads");
-        int kvHeads = num("num_key_value_heads"), inter = num("intermediate_size"), vocab = num("vocab_size");
-        boolean gemma2 = type.equals("gemma2");
-        int headDim = config.get("head_dim") != null ? num("head_dim") : hidden / heads;
-        boolean qkvBias = type.equals("qwen2") || Boolean.TRUE.equals(config.get("attention_bias"));
-        boolean oBias = !type.equals("qwen2") && Boolean.TRUE.equals(config.get("attention_bias"));
-        Map<String, long[]> w = new LinkedHashMap<>();
-        w.put("model.embed_tokens.weight", new long[] {vocab, hidden});
-        for (int l = 0; l < layers; l++) {
-            String p = "model.layers." + l + ".";
-            w.put(p + "input_layernorm.weight", new long[] {hidden});
-            w.put(p + "self_attn.q_proj.weight", new long[] {heads * headDim, hidden});
-            w.put(p + "self_attn.k_proj.weight", new long[] {kvHeads * headDim, hidden});
-            w.put(p + "self_attn.v_proj.weight", new long[] {kvHeads * headDim, hidden});
-            w.put(p + "self_attn.o_proj.weight", new long[] {hidden, heads * headDim});
-            if (qkvBias) {
-                w.put(p + "self_attn.q_proj.bias", new long[] {heads * headDim});
-                w.put(p + "self_attn.k_proj.bias", new long[] {kvHeads * headDim});
-                w.put(p + "self_attn.v_proj.bias", new long[] {kvHeads * headDim});
-            }
-            if (oBias) w.put(p + "self_attn.o_proj.bias", new long[] {hidden});
-            w.put(p + "post_attention_layernorm.weight", new long[] {hidden});
-            if (gemma2) {
-                w.put(p + "pre_feedforward_layernorm.weight", new long[] {hidden});
-                w.put(p + "post_feedforward_layernorm.weight", new long[] {hidden});
-            }
-            w.put(p + "mlp.gate_proj.weight", new long[] {inter, hidden});
-            w.put(p + "mlp.up_proj.weight", new long[] {inter, hidden});
-            w.put(p + "mlp.down_proj.weight", new long[] {hidden, inter});
-        }
-        w.put("model.norm.weight", new long[] {hidden});
-        boolean tied = Boolean.TRUE.equals(config.get("tie_word_embeddings"));
-        if (!tied) w.put("lm_head.weight", new long[] {vocab, hidden});
-        return w;
+        return ModelShapes.of(modelConfig(), gpt2Prefixed);
     }
 
-    /** GPT-2: Conv1D weights are stored [in, out]; c_attn holds q, k, v side by side. */
-    private Map<String, long[]> gpt2Weights() {
-        int hidden = num("n_embd"), layers = num("n_layer"), vocab = num("vocab_size"), positions = num("n_positions");
-        int inner = config.get("n_inner") != null ? num("n_inner") : 4 * hidden;
-        String t = gpt2Prefixed ? "transformer." : "";
-        Map<String, long[]> w = new LinkedHashMap<>();
-        w.put(t + "wte.weight", new long[] {vocab, hidden});
-        w.put(t + "wpe.weight", new long[] {positions, hidden});
-        for (int l = 0; l < layers; l++) {
-            String p = t + "h." + l + ".";
-            w.put(p + "ln_1.weight", new long[] {hidden});
-            w.put(p + "ln_1.bias", new long[] {hidden});
-            w.put(p + "attn.c_attn.weight", new long[] {hidden, 3L * hidden});
-            w.put(p + "attn.c_attn.bias", new long[] {3L * hidden});
-            w.put(p + "attn.c_proj.weight", new long[] {hidden, hidden});
-            w.put(p + "attn.c_proj.bias", new long[] {hidden});
-            w.put(p + "ln_2.weight", new long[] {hidden});
-            w.put(p + "ln_2.bias", new long[] {hidden});
-            w.put(p + "mlp.c_fc.weight", new long[] {hidden, inner});
-            w.put(p + "mlp.c_fc.bias", new long[] {inner});
-            w.put(p + "mlp.c_proj.weight", new long[] {inner, hidden});
-            w.put(p + "mlp.c_proj.bias", new long[] {hidden});
-        }
-        w.put(t + "ln_f.weight", new long[] {hidden});
-        w.put(t + "ln_f.bias", new long[] {hidden});
-        if (Boolean.FALSE.equals(config.get("tie_word_embeddings"))) w.put("lm_head.weight", new long[] {vocab, hidden});
-        return w;
+    /** What a tensor's values scatter around, by its name: the one rule of both generators. */
+    private enum Init {
+        /** Projections, embeddings and their biases: uniform in ±scale·√3. */
+        WEIGHT,
+        /** A norm's scale: 1 ± 0.1. */
+        NORM_SCALE,
+        /** A norm's bias, or Gemma-2's norm weight w of a (1 + w) scale: 0 ± 0.1. */
+        NORM_OFFSET
     }
 
-    private int num(String key) {
-        return ((Number) config.get(key)).intValue();
+    private Init init(String name) {
+        boolean layerNorm = name.matches(".*\\bln_(\\d+|f)\\.(weight|bias)");
+        boolean norm = name.endsWith("norm.weight") || layerNorm;
+        if (!norm) return Init.WEIGHT;
+        return name.endsWith(".bias") || "gemma2".equals(config.get("model_type")) ? Init.NORM_OFFSET : Init.NORM_SCALE;
+    }
+
+    /** GPT-2's prefixed and bare names get the same numbers. */
+    private static String seedName(String name) {
+        return name.startsWith("transformer.") ? name.substring("transformer.".length()) : name;
     }
 
     /**
@@ -231,24 +253,29 @@ public final class RandomLlama {
         long n = 1;
         for (long s : shape) n *= s;
         float[] data = new float[Math.toIntExact(n)];
-        // GPT-2's prefixed and bare names get the same numbers
-        String key = name.startsWith("transformer.") ? name.substring("transformer.".length()) : name;
-        SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + key.hashCode());
-        boolean layerNorm = name.matches(".*\\bln_(\\d+|f)\\.(weight|bias)");
-        boolean norm = name.endsWith("norm.weight") || layerNorm;
-        boolean onePlus = "gemma2".equals(config.get("model_type"));
+        SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + seedName(name).hashCode());
+        Init init = init(name);
         float width = scale * (float) Math.sqrt(3.0);
         for (int i = 0; i < data.length; i++) {
             float u = (float) (rng.nextDouble() * 2 - 1);
-            if (!norm) {
-                data[i] = width * u;
-            } else if (name.endsWith(".bias") || onePlus) {
-                data[i] = 0.1f * u;
-            } else {
-                data[i] = 1f + 0.1f * u;
-            }
+            data[i] = switch (init) {
+                case WEIGHT -> width * u;
+                case NORM_OFFSET -> 0.1f * u;
+                case NORM_SCALE -> 1f + 0.1f * u;
+            };
             if (bf16Representable) data[i] = Float.intBitsToFloat(Float.floatToRawIntBits(data[i]) & 0xFFFF0000);
         }
         return data;
+    }
+
+    /** The streamed mode's values of one tensor: the same distributions, from {@link CounterUniform}. */
+    private CounterUniform streamedValues(String name) {
+        Init init = init(name);
+        long key = CounterUniform.key(seed, seedName(name));
+        return switch (init) {
+            case WEIGHT -> new CounterUniform(key, 0f, scale * (float) Math.sqrt(3.0), bf16Representable);
+            case NORM_OFFSET -> new CounterUniform(key, 0f, 0.1f, bf16Representable);
+            case NORM_SCALE -> new CounterUniform(key, 1f, 0.1f, bf16Representable);
+        };
     }
 }

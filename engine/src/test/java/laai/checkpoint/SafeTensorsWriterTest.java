@@ -190,6 +190,77 @@ class SafeTensorsWriterTest {
     }
 
     @Test
+    void generatedTensorsWriteTheSameBytesAsArraysWhateverTheThreadsAndChunks() throws IOException {
+        // Values that differ at every element, with specials that test the rounding.
+        float[] v = Fixtures.randomFloats(10_003, 5);
+        v[3] = Float.NaN;
+        v[4] = 1e6f; // F16 overflow
+        SafeTensorsWriter.Values values = (first, out, count) -> System.arraycopy(v, (int) first, out, 0, count);
+        SafeTensorsWriter arrays = new SafeTensorsWriter();
+        for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) {
+            arrays.add("a" + t, t, shape(7, 1429), v);
+        }
+        arrays.write(tmp.resolve("arrays.safetensors"));
+        byte[] expected = Files.readAllBytes(tmp.resolve("arrays.safetensors"));
+        for (int threads : new int[] {1, 3}) {
+            for (int chunk : new int[] {1, 333, 1 << 20}) {
+                SafeTensorsWriter generated = new SafeTensorsWriter().threads(threads).chunkElements(chunk);
+                for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) {
+                    generated.addGenerated("a" + t, t, shape(7, 1429), values);
+                }
+                Path file = tmp.resolve("generated-" + threads + "-" + chunk + ".safetensors");
+                generated.write(file);
+                assertArrayEquals(expected, Files.readAllBytes(file), threads + " threads, chunks of " + chunk);
+            }
+        }
+    }
+
+    @Test
+    void generatedShardsIndexTheirTensorBytes() throws IOException {
+        SafeTensorsWriter w = new SafeTensorsWriter().chunkElements(100);
+        for (int i = 0; i < 4; i++) {
+            int layer = i;
+            w.addGenerated("layers." + i + ".weight", DType.BF16, shape(30, 20), (first, out, count) -> {
+                for (int k = 0; k < count; k++) out[k] = layer + (first + k) / 1000f;
+            });
+        }
+        List<Path> shards = w.writeSharded(tmp.resolve("g"), 2500); // two 1200-byte tensors per shard
+        assertEquals(2, shards.size());
+        JsonObject index = JsonParser.parseString(Files.readString(tmp.resolve("g/model.safetensors.index.json")))
+                .getAsJsonObject();
+        assertEquals(4 * 1200, index.getAsJsonObject("metadata").get("total_size").getAsLong());
+        try (Checkpoint ckpt = Checkpoint.open(tmp.resolve("g"))) {
+            float[] last = ckpt.readFloats("layers.3.weight");
+            assertEquals(600, last.length);
+            assertEquals(3.599f, last[599], 0.01f);
+            assertEquals("model-00002-of-00002.safetensors", ckpt.info("layers.3.weight").file().getFileName().toString());
+        }
+    }
+
+    @Test
+    void aFailingGeneratorLeavesNoFile() {
+        Path file = tmp.resolve("broken.safetensors");
+        SafeTensorsWriter w = new SafeTensorsWriter().chunkElements(10).addGenerated("w", DType.F32, shape(100), (first, out, count) -> {
+            if (first >= 50) throw new IllegalStateException("generator failed at " + first);
+        });
+        IllegalStateException ex = assertThrows(IllegalStateException.class, () -> w.write(file));
+        assertTrue(ex.getMessage().startsWith("generator failed"), ex.getMessage());
+        assertFalse(Files.exists(file));
+        assertFalse(Files.exists(tmp.resolve("broken.safetensors.tmp")));
+    }
+
+    @Test
+    void generatedTensorsHoldAFewChunksOfMemory() {
+        SafeTensorsWriter w = new SafeTensorsWriter().threads(2);
+        // Four slots (two threads + 2) of 2^18 floats and their encodings, 2 MiB each, whatever the tensors' size.
+        assertEquals(4L * (1 << 18) * 8, w.generatedBufferBytes());
+        w.addGenerated("huge", DType.BF16, shape(1L << 20, 1L << 20), (first, out, count) -> { });
+        assertEquals(4L * (1 << 18) * 8, w.generatedBufferBytes(), "adding a tensor allocates nothing");
+        assertThrows(IllegalArgumentException.class, () -> w.addGenerated("ids", DType.I32, shape(2), (f, o, c) -> { }));
+        assertThrows(IllegalArgumentException.class, () -> w.threads(0));
+    }
+
+    @Test
     void writerRejectsBadInput() {
         SafeTensorsWriter w = new SafeTensorsWriter().add("a", DType.F32, shape(2), new float[2]);
         assertThrows(IllegalArgumentException.class, () -> w.add("a", DType.F32, shape(2), new float[2]));
