@@ -1,8 +1,11 @@
 package laai.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.model.Llama;
+import laai.model.ModelConfig;
 import laai.runtime.Djl;
+import laai.runtime.MatmulPrecision;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -18,8 +21,17 @@ final class ModelOptions {
     @Option(names = "--dtype", defaultValue = "f32", description = "f32, or f16 (GPU). Default: ${DEFAULT-VALUE}.")
     String dtype;
 
+    @Option(names = "--matmul-precision", defaultValue = "auto", paramLabel = "P",
+            description = "Float32 matrix products: highest (full F32), high (TF32 on CUDA), medium (also bf16 "
+                    + "arithmetic inside on CPU), or auto: highest below 100 M parameters, else medium on CPU and "
+                    + "high on CUDA. Process-wide. Default: ${DEFAULT-VALUE}.")
+    String matmulPrecision;
+
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
+
+    /** The precision set by the last {@link #load}. */
+    MatmulPrecision precision;
 
     DataType dataType() {
         return switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
@@ -40,6 +52,14 @@ final class ModelOptions {
     }
 
     Llama load() {
-        return Llama.load(model, Djl.device(device), dataType());
+        return load(model);
+    }
+
+    /** Loads {@code dir} with these options, after setting the matrix-product precision for its size. */
+    Llama load(Path dir) {
+        Device d = Djl.device(device);
+        DataType type = dataType();
+        precision = MatmulPrecision.apply(matmulPrecision, () -> ModelConfig.load(dir).parameterCount(), d);
+        return Llama.load(dir, d, type);
     }
 }
