@@ -22,8 +22,8 @@ final class ModelOptions {
     String dtype;
 
     @Option(names = "--matmul-precision", defaultValue = "auto", paramLabel = "P",
-            description = "Float32 matrix products: highest (full F32), high (TF32 on CUDA), medium (also bf16 "
-                    + "arithmetic inside on CPU), or auto: highest below 100 M parameters, else medium on CPU and "
+            description = "Float32 matrix products: highest (full F32), high (TF32 on CUDA), medium (also oneDNN "
+                    + "on CPU, which may use bf16), or auto: highest below 100 M parameters, else medium on CPU and "
                     + "high on CUDA. Process-wide. Default: ${DEFAULT-VALUE}.")
     String matmulPrecision;
 

@@ -13,10 +13,12 @@ import java.util.function.LongSupplier;
 
 /**
  * libtorch's precision for float32 matrix products ({@code torch.set_float32_matmul_precision}),
- * which DJL does not expose. {@code HIGHEST} is full F32 (libtorch's default); {@code HIGH} lets
- * CUDA use TF32 tensor cores; {@code MEDIUM} also lets the CPU run F32 products through oneDNN with
- * bfloat16 arithmetic inside (tensors stay F32). The setting is process-wide and applies to the
- * forward and the backward products alike.
+ * which DJL does not expose. {@code HIGHEST} is full F32 (libtorch's default; MKL on CPU);
+ * {@code HIGH} lets CUDA use TF32 tensor cores; {@code MEDIUM} also hands the CPU's F32 products
+ * to oneDNN (on CPUs with AVX-512), allowed to compute them in bfloat16 (tensors stay F32). Where
+ * oneDNN has no bf16 kernel for that (AVX-512 without AMX, as on the development machines) it runs
+ * its own F32 kernel: F32 arithmetic, and faster than MKL's there. The setting is process-wide
+ * and applies to the forward and the backward products alike.
  *
  * <p>Reached through JNA: libtorch exports {@code at::globalContext()} and the member functions
  * of {@code at::Context} as plain C++ symbols of {@code libtorch_cpu}, in the folder DJL loaded it
@@ -28,7 +30,7 @@ public enum MatmulPrecision {
     /**
      * {@code auto} keeps models below this size at full F32 (the demo model, TinyStories and every
      * test then compute exactly what they did before the switch existed); larger models get the
-     * faster products, whose rounding is below what the paper's bf16 checkpoints carry anyway.
+     * faster products, whose rounding is at worst bf16's, what the paper's checkpoints are stored in.
      */
     public static final long AUTO_THRESHOLD_PARAMETERS = 100_000_000L;
 

@@ -27,7 +27,7 @@ final class ModelMagic implements MagicCommand {
                     "  --device             auto (CUDA when DJL finds a GPU, else CPU), cpu, cuda, cuda:N (default auto)",
                     "  --dtype              f32, or f16 on a GPU (default f32)",
                     "  --matmul-precision   float32 matrix products, for the whole kernel: highest (full F32),",
-                    "                       high (TF32 on CUDA), medium (also bf16 arithmetic inside on CPU), or",
+                    "                       high (TF32 on CUDA), medium (also oneDNN on CPU, which may use bf16), or",
                     "                       auto: highest below 100 M parameters, else medium on CPU, high on",
                     "                       CUDA (default auto)",
                     "info shows the loaded model; unload frees it."),
