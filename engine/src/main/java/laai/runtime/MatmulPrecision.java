@@ -72,12 +72,14 @@ public enum MatmulPrecision {
     public static MatmulPrecision apply(String option, LongSupplier parameters, Device device) {
         boolean isAuto = option == null || option.strip().equalsIgnoreCase("auto");
         MatmulPrecision wanted = isAuto ? auto(parameters.getAsLong(), device) : parse(option);
-        if (!available()) {
+        try {
+            set(wanted);
+            return wanted;
+        } catch (IllegalStateException e) {
+            // Without the switch nothing can have moved libtorch off its default, full F32.
             if (isAuto || wanted == HIGHEST) return HIGHEST;
-            throw new IllegalArgumentException("--matmul-precision " + wanted.label() + ": " + unavailable.getMessage());
+            throw new IllegalArgumentException("--matmul-precision " + wanted.label() + ": " + e.getMessage(), e);
         }
-        set(wanted);
-        return wanted;
     }
 
     /** Sets the process-wide precision; an {@link IllegalStateException} where libtorch has no switch. */
@@ -167,7 +169,7 @@ public enum MatmulPrecision {
             } catch (UnsatisfiedLinkError e) {
                 throw new IllegalStateException("cannot reach libtorch's matmul precision: " + library
                         + " does not export " + what + " (" + symbol + "); this libtorch build has no such switch"
-                        + " (the Linux builds of libtorch 2.x do)");
+                        + " (DJL's Linux build of libtorch 2.7.1 has)");
             }
         }
 
