@@ -84,6 +84,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
             r.put("samples", train);
             r.put("mean_prompt_tokens", promptTokens);
             r.put("fast_layout", FastPath.packs(c, examples) ? "packed" : "stacked");
+            r.put("matmul_precision", options.precision.label());
             try (NaivePath naive = new NaivePath(model, objective, l, where);
                  FastPath fast = new FastPath(model, objective, l, where)) {
                 time(naive, model.manager(), size, 10); // warm-up: JIT and allocator
@@ -153,7 +154,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
             new laai.model.RandomLlama(hidden, layers, hidden / 64, hidden / 64, hidden * 11 / 4, vocab)
                     .write(dir, laai.checkpoint.DType.F32, 0);
         }
-        return Llama.load(dir, laai.runtime.Djl.device(options.device), options.dataType());
+        return options.load(dir);
     }
 
     private static double median(double[] values) {

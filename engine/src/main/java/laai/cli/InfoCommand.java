@@ -39,6 +39,8 @@ final class InfoCommand implements Callable<Integer> {
             info.put("dtype", model.dtype().toString().toLowerCase(java.util.Locale.ROOT));
             info.put("storage_dtype", model.storage().toString().toLowerCase(java.util.Locale.ROOT));
             info.put("device", model.device().toString());
+            info.put("parameters", c.parameterCount());
+            info.put("matmul_precision", options.precision.label());
             if (options.json) {
                 Json.print(info);
             } else {

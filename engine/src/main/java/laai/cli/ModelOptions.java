@@ -1,8 +1,11 @@
 package laai.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.model.Llama;
+import laai.model.ModelConfig;
 import laai.runtime.Djl;
+import laai.runtime.MatmulPrecision;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -18,8 +21,17 @@ final class ModelOptions {
     @Option(names = "--dtype", defaultValue = "f32", description = "f32, or f16: half the memory (on a GPU f16 arithmetic; on a CPU weights kept in f16, arithmetic in f32). Default: ${DEFAULT-VALUE}.")
     String dtype;
 
+    @Option(names = "--matmul-precision", defaultValue = "auto", paramLabel = "P",
+            description = "Float32 matrix products: highest (full F32), high (TF32 on CUDA), medium (also oneDNN "
+                    + "on CPU, which may use bf16), or auto: highest below 100 M parameters, else medium on CPU and "
+                    + "high on CUDA. Process-wide. Default: ${DEFAULT-VALUE}.")
+    String matmulPrecision;
+
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
+
+    /** The precision set by the last {@link #load}. */
+    MatmulPrecision precision;
 
     DataType dataType() {
         return switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
@@ -40,7 +52,14 @@ final class ModelOptions {
     }
 
     Llama load() {
-        ai.djl.Device d = Djl.device(device);
-        return Llama.load(model, d, Llama.computeType(d, dataType()), dataType());
+        return load(model);
+    }
+
+    /** Loads {@code dir} with these options, after setting the matrix-product precision for its size. */
+    Llama load(Path dir) {
+        Device d = Djl.device(device);
+        DataType type = dataType();
+        precision = MatmulPrecision.apply(matmulPrecision, () -> ModelConfig.load(dir).parameterCount(), d);
+        return Llama.load(dir, d, Llama.computeType(d, type), type);
     }
 }

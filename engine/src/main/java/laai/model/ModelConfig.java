@@ -79,6 +79,20 @@ public record ModelConfig(
     /** The factor applied to q·k: {@code queryPreAttnScalar^-1/2} (1/√headDim outside Gemma-2). */
     public double attentionScale() { return 1.0 / Math.sqrt(queryPreAttnScalar); }
 
+    /**
+     * Parameters of the weight matrices (embeddings, head when untied, attention and MLP of every
+     * layer; biases and norms are left out, under 0.1 % at any real size), from the config alone,
+     * so a size-dependent choice can be made before loading anything.
+     */
+    public long parameterCount() {
+        long embedding = (long) vocabSize * hiddenSize;
+        if (!tieWordEmbeddings) embedding *= 2;
+        if (!family.usesRope()) embedding += (long) maxPositionEmbeddings * hiddenSize;
+        long attention = (long) hiddenSize * (qDim() + 2L * kvDim()) + (long) qDim() * hiddenSize;
+        long mlp = (family == Family.GPT2 ? 2L : 3L) * hiddenSize * intermediateSize; // GPT-2 has no gate
+        return embedding + numLayers * (attention + mlp);
+    }
+
     public static ModelConfig load(Path dir) {
         Path file = dir.resolve("config.json");
         String text;

@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import laai.checkpoint.DType;
 import laai.model.Fixtures;
 import laai.runtime.Djl;
+import laai.runtime.MatmulPrecision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,7 @@ class CliTest {
                 .getAsJsonObject();
         assertEquals("float32", half.get("dtype").getAsString());
         assertEquals("float16", half.get("storage_dtype").getAsString());
+        assertEquals("highest", i.get("matmul_precision").getAsString(), "auto: a tiny model stays at full F32");
 
         Run logits = run("logits", "--model", dir.toString(), "--ids", "1,5,9", "--json");
         JsonObject l = JsonParser.parseString(logits.out()).getAsJsonObject();
@@ -167,8 +169,36 @@ class CliTest {
         }
         assertEquals(b.get("naive_step_ms").getAsDouble() / b.get("fast_step_ms").getAsDouble(), b.get("speedup").getAsDouble(), 1e-9);
         assertTrue(b.get("fast_rows").getAsInt() < b.get("naive_rows").getAsInt(), bench.out());
+        assertEquals("highest", b.get("matmul_precision").getAsString());
         assertEquals(b.get("flop_ratio").getAsDouble() * b.get("forward_gflops_at_fast_rows").getAsDouble()
                 / b.get("forward_gflops_at_naive_rows").getAsDouble(), b.get("flop_ratio_at_these_rates").getAsDouble(), 1e-9);
+    }
+
+    @Test
+    void matmulPrecisionIsAnOptionOfEveryModelCommand() {
+        Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.F32, 0);
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        for (String command : new String[] {"info", "generate", "logits", "activations", "intervene", "compose", "sweep", "table"}) {
+            assertTrue(cli.getSubcommands().get(command).getCommandSpec().findOption("--matmul-precision") != null, command);
+        }
+        assertTrue(cli.getSubcommands().get("bench").getSubcommands().get("intervene").getCommandSpec()
+                .findOption("--matmul-precision") != null);
+
+        Run bad = run("info", "--model", tmp.resolve("nothing").toString(), "--matmul-precision", "fast");
+        assertEquals(1, bad.code());
+        assertEquals("laai: --matmul-precision: expected auto, highest, high or medium, got 'fast'", bad.err().strip(),
+                "one line, before the (missing) model is read");
+        try {
+            Run medium = run("info", "--model", dir.toString(), "--matmul-precision", "MEDIUM", "--json");
+            assertEquals(0, medium.code(), medium.err());
+            assertEquals("medium", JsonParser.parseString(medium.out()).getAsJsonObject().get("matmul_precision").getAsString());
+            assertEquals(MatmulPrecision.MEDIUM, MatmulPrecision.current());
+            Run auto = run("info", "--model", dir.toString(), "--json");
+            assertEquals("highest", JsonParser.parseString(auto.out()).getAsJsonObject().get("matmul_precision").getAsString());
+            assertEquals(MatmulPrecision.HIGHEST, MatmulPrecision.current(), "auto sets highest again for a tiny model");
+        } finally {
+            MatmulPrecision.set(MatmulPrecision.HIGHEST);
+        }
     }
 
     @Test

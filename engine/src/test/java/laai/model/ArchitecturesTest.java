@@ -47,6 +47,21 @@ class ArchitecturesTest {
     // configuration
 
     @Test
+    void parameterCountComesFromTheConfigAlone() {
+        // The published totals less norms and biases: Llama-3-8B 8,030,261,248 less 266,240 norm
+        // weights; GPT-2 124,439,808 less 121,344 biases and norm weights.
+        assertEquals(8_029_995_008L, ModelConfig.parse(com.google.gson.JsonParser.parseString("""
+                {"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32,
+                 "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 128256, "eos_token_id": 128001}
+                """).getAsJsonObject(), tmp).parameterCount());
+        assertEquals(124_318_464L, ModelConfig.parse(com.google.gson.JsonParser.parseString("""
+                {"model_type": "gpt2", "n_embd": 768, "n_layer": 12, "n_head": 12, "vocab_size": 50257, "n_positions": 1024}
+                """).getAsJsonObject(), tmp).parameterCount());
+        long demo = ModelConfig.load(Fixtures.demoModel()).parameterCount();
+        assertTrue(demo > 2_800_000 && demo < 3_000_000, "the demo model's 2.9 M: " + demo);
+    }
+
+    @Test
     void gemma2ConfigTakesTransformersDefaultsAndOverrides() {
         ModelConfig tiny = ModelConfig.load(Fixtures.tinyGemma2().write(tmp.resolve("tiny"), DType.F32, 0));
         assertEquals(ModelConfig.Family.GEMMA2, tiny.family());

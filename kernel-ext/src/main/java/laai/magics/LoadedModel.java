@@ -3,6 +3,7 @@ package laai.magics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.checkpoint.Checkpoint;
 import laai.eval.Experiment;
@@ -12,6 +13,7 @@ import laai.model.Llama;
 import laai.model.ModelConfig;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
+import laai.runtime.MatmulPrecision;
 import laai.tasks.PromptTemplate;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -23,11 +25,13 @@ public final class LoadedModel implements AutoCloseable {
     private final Llama model;
     private final TextTokenizer tokenizer;
     private final Experiment experiment;
+    private final MatmulPrecision precision;
 
-    private LoadedModel(Path dir, Llama model, TextTokenizer tokenizer) {
+    private LoadedModel(Path dir, Llama model, TextTokenizer tokenizer, MatmulPrecision precision) {
         this.dir = dir;
         this.model = model;
         this.tokenizer = tokenizer;
+        this.precision = precision;
         this.experiment = new Experiment(model, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), name());
     }
 
@@ -47,11 +51,12 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
-    static LoadedModel load(Path dir, String device, DataType dtype) {
-        ai.djl.Device d = Djl.device(device);
+    static LoadedModel load(Path dir, String device, DataType dtype, String matmulPrecision) {
+        Device d = Djl.device(device);
+        MatmulPrecision precision = MatmulPrecision.apply(matmulPrecision, () -> ModelConfig.load(dir).parameterCount(), d);
         Llama model = Llama.load(dir, d, Llama.computeType(d, dtype), dtype);
         try {
-            return new LoadedModel(dir, model, TextTokenizer.load(dir));
+            return new LoadedModel(dir, model, TextTokenizer.load(dir), precision);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -79,6 +84,11 @@ public final class LoadedModel implements AutoCloseable {
         return experiment;
     }
 
+    /** The float32 matmul precision set when this model was loaded (process-wide). */
+    public MatmulPrecision matmulPrecision() {
+        return precision;
+    }
+
     /** What {@code %model info} shows. */
     public Table info() {
         ModelConfig c = model.config();
@@ -96,6 +106,7 @@ public final class LoadedModel implements AutoCloseable {
                 {"device", model.device()},
                 {"dtype", model.dtype()},
                 {"weights kept in", model.storage()},
+                {"matmul precision", precision.label()},
         };
         for (Object[] row : rows) {
             property.append(String.valueOf(row[0]));

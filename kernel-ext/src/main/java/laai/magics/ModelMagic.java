@@ -14,6 +14,7 @@ final class ModelMagic implements MagicCommand {
     private static final Syntax SYNTAX = new Syntax("model",
             String.join(System.lineSeparator(),
                     "usage: %model load [DIR] [--device auto|cpu|cuda|cuda:N] [--dtype f32|f16]",
+                    "                  [--matmul-precision auto|highest|high|medium]",
                     "       %model info",
                     "       %model unload"),
             String.join(System.lineSeparator(),
@@ -26,9 +27,14 @@ final class ModelMagic implements MagicCommand {
                     "  --device             auto (CUDA when DJL finds a GPU, else CPU), cpu, cuda, cuda:N (default auto)",
                     "  --dtype              f32, or f16: half the memory (GPU: f16 arithmetic; CPU: weights kept in f16,",
                     "                       arithmetic in f32) (default f32)",
+                    "  --matmul-precision   float32 matrix products, for the whole kernel: highest (full F32),",
+                    "                       high (TF32 on CUDA), medium (also oneDNN on CPU, which may use bf16), or",
+                    "                       auto: highest below 100 M parameters, else medium on CPU, high on",
+                    "                       CUDA (default auto)",
                     "info shows the loaded model; unload frees it."),
             MagicsArgs.builder().required("ACTION").optional("DIR")
                     .keyword("device", MagicsArgs.KeywordSpec.ONCE).keyword("dtype", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("matmul-precision", MagicsArgs.KeywordSpec.ONCE)
                     .onlyKnownKeywords().onlyKnownFlags().build(),
             Set.of());
 
@@ -41,7 +47,7 @@ final class ModelMagic implements MagicCommand {
     public Object run(Args a, Host host) {
         Session session = Laai.session();
         String action = a.choice("ACTION", null, List.of("load", "info", "unload"));
-        if (!action.equals("load") && (a.has("DIR") || a.has("device") || a.has("dtype"))) {
+        if (!action.equals("load") && (a.has("DIR") || a.has("device") || a.has("dtype") || a.has("matmul-precision"))) {
             throw a.problem("%model " + action + " takes no folder or options");
         }
         switch (action) {
@@ -51,7 +57,8 @@ final class ModelMagic implements MagicCommand {
                 String device = a.string("device", "auto");
                 DataType dtype = a.choice("dtype", "f32", List.of("f32", "f16")).equals("f16")
                         ? DataType.FLOAT16 : DataType.FLOAT32;
-                return session.load(dir, device, dtype).info();
+                String precision = a.choice("matmul-precision", "auto", List.of("auto", "highest", "high", "medium"));
+                return session.load(dir, device, dtype, precision).info();
             }
             case "info":
                 return session.loaded().info();

@@ -54,10 +54,19 @@ public final class Session {
      * first, so a wrong path keeps the current model.
      */
     public synchronized LoadedModel load(Path dir, String device, DataType dtype) {
+        return load(dir, device, dtype, "auto");
+    }
+
+    /**
+     * As {@link #load(Path, String, DataType)}, first setting libtorch's float32 matmul precision
+     * ({@code auto}, {@code highest}, {@code high}, {@code medium}; see
+     * {@link laai.runtime.MatmulPrecision}) for the whole kernel.
+     */
+    public synchronized LoadedModel load(Path dir, String device, DataType dtype, String matmulPrecision) {
         LoadedModel.check(dir);
         String previous = unload();
         try {
-            loaded = LoadedModel.load(dir, device, dtype);
+            loaded = LoadedModel.load(dir, device, dtype, matmulPrecision);
         } catch (RuntimeException e) {
             if (previous == null) {
                 throw e;

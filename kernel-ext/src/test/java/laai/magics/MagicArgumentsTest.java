@@ -36,6 +36,7 @@ class MagicArgumentsTest {
         }
         assertTrue(((String) host.run("intervene -h")).contains("--group-lasso L"));
         assertTrue(((String) host.run("intervene --help")).contains("(default 0.01)"), "defaults come from the engine");
+        assertTrue(((String) host.run("model --help")).contains("[--matmul-precision auto|highest|high|medium]"));
     }
 
     @Test
@@ -79,6 +80,10 @@ class MagicArgumentsTest {
         assertUsage("intervene --layer 1 --lr Infinity", "--lr: expected a finite number");
         assertUsage("model reload", "ACTION: expected load or info or unload, got 'reload'");
         assertUsage("model info extra", "%model info takes no folder or options");
+        assertUsage("model load --matmul-precision fast",
+                "--matmul-precision: expected auto or highest or high or medium, got 'fast'");
+        assertUsage("model load --matmul-precision high --matmul-precision medium", "'matmul-precision' may only be specified once");
+        assertUsage("model unload --matmul-precision high", "%model unload takes no folder or options");
         assertUsage("compose antonym", "Missing required positional arguments: [B]");
         assertUsage("compose antonym synonym --layer 1 --weights 1", "--weights: expected two numbers a,b");
         assertUsage("sweep --task antonym --layers 0-x", "--layers: expected integers");

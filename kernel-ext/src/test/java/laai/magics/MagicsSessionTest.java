@@ -62,8 +62,24 @@ class MagicsSessionTest {
         Llama model = Laai.session().model();
         Table info = (Table) host.run("model info");
         assertEquals(String.valueOf(model.config().numLayers()), info.stringColumn("value").get(2));
+        int precision = info.stringColumn("property").indexOf("matmul precision");
+        assertEquals("highest", info.stringColumn("value").get(precision), "auto keeps a small model at full F32");
+        assertEquals(laai.runtime.MatmulPrecision.HIGHEST, laai.runtime.MatmulPrecision.current());
         assertThrows(MagicException.class, () -> host.run("model load " + tmp.resolve("missing")));
         assertSame(model, Laai.session().model(), "a folder that cannot be read leaves the model loaded");
+    }
+
+    @Test
+    void anExplicitMatmulPrecisionIsSetForTheKernelAndShown() {
+        try {
+            Table info = (Table) host.run("model load {MODEL} --matmul-precision medium");
+            int row = info.stringColumn("property").indexOf("matmul precision");
+            assertEquals("medium", info.stringColumn("value").get(row));
+            assertEquals(laai.runtime.MatmulPrecision.MEDIUM, laai.runtime.MatmulPrecision.current());
+        } finally {
+            host.run("model load {MODEL}"); // auto: back to full F32 for the other tests
+        }
+        assertEquals(laai.runtime.MatmulPrecision.HIGHEST, laai.runtime.MatmulPrecision.current());
     }
 
     @Test
