@@ -73,18 +73,24 @@ public final class FastPath implements LossPath {
         this.packedChoice = packed;
         int[] all = new int[objectives.size()];
         Arrays.setAll(all, k -> k);
-        try (NDScope scope = new NDScope()) {
-            Map<Example, Sample> prepared = new IdentityHashMap<>();
-            for (Objective o : objectives) {
-                for (Example e : o.examples()) prepared.computeIfAbsent(e, this::prepare);
+        Map<Example, Sample> prepared = new IdentityHashMap<>();
+        for (Objective o : objectives) {
+            for (Example e : o.examples()) {
+                if (prepared.containsKey(e)) continue;
+                // Each clean pass in its own scope: only the sample's cut is kept, not its intermediates.
+                try (NDScope scope = new NDScope()) {
+                    Sample sample = prepare(e);
+                    sample.keep();
+                    prepared.put(e, sample);
+                }
             }
-            this.layout = assemble(all, prepared);
-            if (objectives.size() > 1) {
-                prepared.values().forEach(Sample::keep);
-                this.samples = prepared;
-            } else {
-                this.samples = null; // one Δ never re-assembles: the scope frees the samples now
-            }
+        }
+        this.layout = assemble(all, prepared);
+        if (objectives.size() > 1) {
+            this.samples = prepared;
+        } else {
+            prepared.values().forEach(Sample::close); // one Δ never re-assembles
+            this.samples = null;
         }
     }
 
@@ -348,11 +354,12 @@ public final class FastPath implements LossPath {
     /** Each active Δ's objective from the logits of all rows, [active.length]. */
     private NDArray groupLosses(Layout at, int[] active, NDArray logits) {
         if (active.length == 1) return objectives.get(active[0]).loss(logits).reshape(1);
+        // One split rather than K slices: the backward of a slice is a zero tensor of all the rows.
+        long[] ends = new long[active.length - 1];
+        for (int g = 0; g < ends.length; g++) ends[g] = at.rowEnd[g];
+        NDList parts = logits.split(ends, 0);
         NDArray[] losses = new NDArray[active.length];
-        for (int g = 0; g < active.length; g++) {
-            int from = g == 0 ? 0 : at.rowEnd[g - 1];
-            losses[g] = objectives.get(active[g]).loss(logits.get(from + ":" + at.rowEnd[g]));
-        }
+        for (int g = 0; g < active.length; g++) losses[g] = objectives.get(active[g]).loss(parts.get(g));
         return NDArrays.stack(new NDList(losses));
     }
 
