@@ -163,19 +163,28 @@ final class BenchInterveneCommand implements Callable<Integer> {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    /** Mean milliseconds of one step: loss, backward, gradient read back to Java (as the optimiser does). */
+    /**
+     * Mean milliseconds of one step of all the path's Δs (one, or K batched): loss, backward,
+     * gradients read back to Java, as the optimiser does.
+     */
     static double time(LossPath path, NDManager m, int size, int steps) {
+        int k = path.deltas();
+        int[] all = new int[k];
+        Arrays.setAll(all, i -> i);
         float[] delta = new float[size];
         for (int i = 0; i < size; i++) delta[i] = 0.01f * (i % 7 - 3);
         Engine engine = Engine.getEngine("PyTorch");
         long t0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
             try (NDScope ignored = new NDScope(); GradientCollector gc = engine.newGradientCollector()) {
-                NDArray d = m.create(delta);
-                d.setRequiresGradient(true);
-                NDArray loss = path.loss(d);
-                gc.backward(loss);
-                d.getGradient().toFloatArray();
+                List<NDArray> leaves = new ArrayList<>();
+                for (int d = 0; d < k; d++) {
+                    NDArray leaf = m.create(delta);
+                    leaf.setRequiresGradient(true);
+                    leaves.add(leaf);
+                }
+                gc.backward(path.losses(all, leaves).sum());
+                for (NDArray leaf : leaves) leaf.getGradient().toFloatArray();
             }
         }
         return (System.nanoTime() - t0) / 1e6 / steps;

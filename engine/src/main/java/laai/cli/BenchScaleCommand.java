@@ -1,16 +1,13 @@
 package laai.cli;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import laai.eval.PromptEncoder;
 import laai.intervention.Example;
 import laai.intervention.FastPath;
-import laai.intervention.LossPath;
 import laai.intervention.NaivePath;
 import laai.intervention.Objective;
 import laai.model.Llama;
@@ -27,7 +24,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,14 +82,14 @@ final class BenchScaleCommand implements Callable<Integer> {
             double oneMs, batchMs;
             int[] oneShape;
             try (FastPath one = new FastPath(model, objectives.get(0), layer, Site.HEADS)) {
-                time(one, model.manager(), size, 1);
-                oneMs = time(one, model.manager(), size, steps);
+                BenchInterveneCommand.time(one, model.manager(), size, 1);
+                oneMs = BenchInterveneCommand.time(one, model.manager(), size, steps);
                 oneShape = one.shape();
             }
             r.put("peak_rss_after_fast_bytes", Memory.peakResident());
             try (FastPath batch = new FastPath(model, objectives, layer, Site.HEADS)) {
-                time(batch, model.manager(), size, 1);
-                batchMs = time(batch, model.manager(), size, steps);
+                BenchInterveneCommand.time(batch, model.manager(), size, 1);
+                batchMs = BenchInterveneCommand.time(batch, model.manager(), size, steps);
             }
             r.put("peak_rss_after_batched_bytes", Memory.peakResident());
             double flops = BenchInterveneCommand.fastStepFlops(c, objectives.get(0).examples(), layer, Site.HEADS);
@@ -107,8 +103,8 @@ final class BenchScaleCommand implements Callable<Integer> {
             r.put("batched_gflops", k * flops / (batchMs * 1e6));
             if (naiveSteps > 0) {
                 try (NaivePath naive = new NaivePath(model, objectives.get(0), layer, Site.HEADS)) {
-                    time(naive, model.manager(), size, 1);
-                    double naiveMs = time(naive, model.manager(), size, naiveSteps);
+                    BenchInterveneCommand.time(naive, model.manager(), size, 1);
+                    double naiveMs = BenchInterveneCommand.time(naive, model.manager(), size, naiveSteps);
                     r.put("naive_step_ms", naiveMs);
                     r.put("fast_speedup", naiveMs / oneMs);
                 }
@@ -143,30 +139,6 @@ final class BenchScaleCommand implements Callable<Integer> {
         double head = (double) c.vocabSize() * h;
         double embed = from == 0 && !c.tieWordEmbeddings() ? head : 0;
         return (c.numLayers() - from) * perLayer + h + head + embed;
-    }
-
-    /** Mean milliseconds of one step of all the path's Δs: loss, backward, gradients read back. */
-    static double time(LossPath path, NDManager m, int size, int steps) {
-        int k = path.deltas();
-        int[] all = new int[k];
-        Arrays.setAll(all, i -> i);
-        float[] delta = new float[size];
-        for (int i = 0; i < size; i++) delta[i] = 0.01f * (i % 7 - 3);
-        Engine engine = Engine.getEngine("PyTorch");
-        long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
-            try (NDScope ignored = new NDScope(); GradientCollector gc = engine.newGradientCollector()) {
-                List<NDArray> leaves = new ArrayList<>();
-                for (int d = 0; d < k; d++) {
-                    NDArray leaf = m.create(delta);
-                    leaf.setRequiresGradient(true);
-                    leaves.add(leaf);
-                }
-                gc.backward(path.losses(all, leaves).sum());
-                for (NDArray leaf : leaves) leaf.getGradient().toFloatArray();
-            }
-        }
-        return (System.nanoTime() - t0) / 1e6 / steps;
     }
 
     /** Bytes per second a reduction over 256 MiB of float32 reads on the model's device (best of five). */
