@@ -9,7 +9,8 @@ import java.util.Map;
 final class RecordingHost implements Host {
 
     final List<Object> shown = new ArrayList<>();
-    final List<String> progress = new ArrayList<>();
+    // Written by the cell's thread while a test polls it (interrupt tests).
+    final List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Map<String, Object> variables = new HashMap<>();
 
     @Override
