@@ -377,6 +377,7 @@ public final class Llama implements AutoCloseable {
                 return checkpoint.load(manager, name, storage);
             }, checkpoint);
             checkpoint.finishLoading();
+            laai.runtime.Memory.releaseFreeNativeMemory();
             return model;
         } catch (RuntimeException e) {
             manager.close();
