@@ -377,7 +377,6 @@ public final class Llama implements AutoCloseable {
                 return checkpoint.load(manager, name, storage);
             }, checkpoint);
             checkpoint.finishLoading();
-            laai.runtime.Memory.releaseFreeNativeMemory();
             return model;
         } catch (RuntimeException e) {
             manager.close();

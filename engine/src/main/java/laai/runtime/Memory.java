@@ -19,20 +19,6 @@ public final class Memory {
         return status("VmHWM");
     }
 
-    /**
-     * Hands the memory the C allocator holds free back to the system (glibc's malloc_trim(0)).
-     * Loading leaves many freed conversion buffers of a few MB between live weights, which
-     * otherwise stay resident (measured: 2 GB on the Llama-3-8B shape). Where the C library has no
-     * malloc_trim, nothing happens.
-     */
-    public static void releaseFreeNativeMemory() {
-        try {
-            com.sun.jna.NativeLibrary.getInstance("c").getFunction("malloc_trim").invokeInt(new Object[] {0});
-        } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
-            // not glibc: leave it to the allocator
-        }
-    }
-
     private static long status(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
