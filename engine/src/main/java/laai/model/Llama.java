@@ -511,14 +511,11 @@ public final class Llama implements AutoCloseable {
         }
         KvCache present = new KvCache(layers.length, chunk.keyPositions(), chunk.keySequences());
         for (int l = from; l < to; l++) {
-            if (!streamsWeights()) {
-                NDArray heads = attention(l, layers[l], norm(x, layers[l].attentionNorm()), chunk, past, present);
-                x = finishLayer(l, x, heads, chunk, hook);
-                continue;
-            }
-            // The layer's widened weights and everything else it makes go when its scope closes
-            // (without gradient; with one, autograd keeps what backward needs); only its output and
-            // its keys and values move on to the caller's scope.
+            // Everything a layer makes (and, for half-precision storage, its widened weights) goes
+            // when the layer is done, not when the caller's scope closes: a 10-shot evaluation batch
+            // of a 1 B model otherwise held every layer's activations at once. Under autograd the
+            // graph keeps what backward needs (none of it over a Java buffer: see constant()). Only
+            // the layer's output and its keys and values move on to the caller's scope.
             try (NDScope layerScope = new NDScope()) {
                 NDArray heads = attention(l, layers[l], norm(x, layers[l].attentionNorm()), chunk, past, present);
                 x = finishLayer(l, x, heads, chunk, hook);
