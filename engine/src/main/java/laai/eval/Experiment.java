@@ -199,7 +199,6 @@ public final class Experiment {
 
     /** Learns Δ on the split's training pairs (zero-shot prompts). */
     public Trained train(Split split, Settings s, StepListener listener) {
-        checkLayer(s.layer());
         return trainAll(objective(split), split.task().name(), List.of(s), listener, System.nanoTime()).get(0);
     }
 
@@ -235,19 +234,20 @@ public final class Experiment {
      */
     public List<Trained> trainTogether(List<Job> jobs, StepListener listener, long t0) {
         Trained[] trained = new Trained[jobs.size()];
-        Map<String, List<Integer>> batches = new LinkedHashMap<>();
+        Map<String, List<Integer>> byPlace = new LinkedHashMap<>();
         for (int j = 0; j < jobs.size(); j++) {
             Settings s = jobs.get(j).settings();
             checkLayer(s.layer());
             String key = s.naivePath() ? "naive " + j : s.layer() + " " + s.site();
-            List<Integer> open = batches.computeIfAbsent(key, k -> new ArrayList<>());
-            if (open.size() == MAX_BATCH) {
-                batches.put(key + " " + j, batches.remove(key));
-                open = batches.computeIfAbsent(key, k -> new ArrayList<>());
-            }
-            open.add(j);
+            byPlace.computeIfAbsent(key, k -> new ArrayList<>()).add(j);
         }
-        for (List<Integer> batch : batches.values()) {
+        List<List<Integer>> batches = new ArrayList<>();
+        for (List<Integer> same : byPlace.values()) {
+            for (int from = 0; from < same.size(); from += MAX_BATCH) {
+                batches.add(same.subList(from, Math.min(same.size(), from + MAX_BATCH)));
+            }
+        }
+        for (List<Integer> batch : batches) {
             List<Job> these = batch.stream().map(jobs::get).toList();
             List<Optimizer.Result> results = train(these, listener);
             double seconds = (System.nanoTime() - t0) / 1e9 / these.size();

@@ -89,14 +89,11 @@ public final class Optimizer {
                     losses = l.toType(DataType.FLOAT64, false).toDoubleArray();
                     List<Run> diverged = new ArrayList<>();
                     for (int a = 0; a < losses.length; a++) {
-                        if (!Double.isFinite(losses[a])) diverged.add(active.get(a));
+                        if (Double.isFinite(losses[a])) continue;
+                        active.get(a).stop("stopped: non-finite loss (" + losses[a] + ") at step " + step, step);
+                        diverged.add(active.get(a));
                     }
                     if (!diverged.isEmpty()) {
-                        for (int a = 0; a < losses.length; a++) {
-                            if (!Double.isFinite(losses[a])) {
-                                active.get(a).stop("stopped: non-finite loss (" + losses[a] + ") at step " + step, step);
-                            }
-                        }
                         active.removeAll(diverged);
                         continue;
                     }
