@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import com.sun.jna.NativeLibrary;
 
 import java.util.Locale;
 
@@ -21,6 +22,33 @@ public final class Djl {
         if (System.getProperty("RUST_FLAVOR") == null && System.getenv("RUST_FLAVOR") == null) {
             System.setProperty("RUST_FLAVOR", "cpu");
         }
+        askForHugePages();
+    }
+
+    /** The environment variable libtorch reads, once, at its first CPU allocation. */
+    static final String HUGE_PAGES = "THP_MEM_ALLOC_ENABLE";
+
+    /**
+     * Makes libtorch back each CPU allocation of 2 MB and more with transparent huge pages. Without
+     * it every fresh large tensor (a weight widened from half precision, a [rows, vocab] logits
+     * array) is faulted in 4 KB page by page, which in a virtual machine of this kind costs about
+     * 6 µs a page: widening a 58.7 M-element matrix from F16 took 370 ms, with huge pages 18 ms;
+     * the fast step on the Llama-3.2-1B shape went from 0.95 to 0.71 s. Set in the process
+     * environment before DJL loads libtorch, so every entry point (CLI, tests, the kernel, a
+     * user's JJava) gets it; a value already there (say 0) is kept.
+     */
+    private static void askForHugePages() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) return;
+        try {
+            NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {HUGE_PAGES, "1", 0});
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            // Only speed is at stake.
+        }
+    }
+
+    /** The value of {@link #HUGE_PAGES} libtorch sees (the process environment, not Java's copy of it). */
+    static String hugePagesSetting() {
+        return NativeLibrary.getInstance("c").getFunction("getenv").invokeString(new Object[] {HUGE_PAGES}, false);
     }
 
     private Djl() {}
