@@ -20,19 +20,32 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs a command line and returns its exit code; errors become one line on stderr. */
+    /**
+     * Runs a command line and returns its exit code; errors become one line on stderr and, for a
+     * command asked for {@code --json}, also {@code {"error": "..."}} on stdout.
+     */
     public static int run(String... args) {
+        boolean json = java.util.Arrays.asList(args).contains("--json");
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable cause = e;
+            String message;
             if (cause instanceof CheckpointException || cause instanceof IllegalArgumentException
                     || cause instanceof laai.tasks.TaskFormatException || cause instanceof java.io.UncheckedIOException) {
-                commandLine.getErr().println("laai: " + cause.getMessage());
+                message = cause.getMessage();
+                commandLine.getErr().println("laai: " + message);
             } else {
-                commandLine.getErr().println("laai: " + cause);
+                message = cause.toString();
+                commandLine.getErr().println("laai: " + message);
                 cause.printStackTrace(commandLine.getErr());
             }
+            if (json) Json.printError(message);
             return 1;
+        });
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            if (json) Json.printError(e.getMessage());
+            return usage.handleParseException(e, arguments);
         });
         return cli.execute(args);
     }

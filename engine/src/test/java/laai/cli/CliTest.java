@@ -156,6 +156,38 @@ class CliTest {
         for (String column : laai.eval.ResultRow.COLUMNS) assertTrue(array.get(3).getAsJsonObject().has(column), column);
     }
 
+    /** Parses as RFC 8259 JSON does: NaN, Infinity and trailing garbage are errors. */
+    static com.google.gson.JsonElement strictJson(String text) {
+        try (com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(text))) {
+            reader.setStrictness(com.google.gson.Strictness.STRICT);
+            com.google.gson.JsonElement e = new com.google.gson.Gson().getAdapter(com.google.gson.JsonElement.class).read(reader);
+            assertEquals(com.google.gson.stream.JsonToken.END_DOCUMENT, reader.peek(), text);
+            return e;
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not strict JSON: " + e.getMessage() + "\n" + text, e);
+        }
+    }
+
+    @Test
+    void jsonOutputIsStrictJsonWithNullForMissingNumbersAndErrorsAreJsonToo() {
+        Path dir = Fixtures.demoModel();
+        Run rows = run("intervene", "--model", dir.toString(), "--task", "antonym", "--layer", "1",
+                "--train", "4", "--test", "4", "--steps", "2", "--shots", "2", "--json");
+        assertEquals(0, rows.code(), rows.err());
+        JsonObject zeroShot = strictJson(rows.out()).getAsJsonObject().getAsJsonArray("rows").get(0).getAsJsonObject();
+        assertEquals("zero-shot", zeroShot.get("method").getAsString());
+        assertTrue(zeroShot.get("gamma").isJsonNull(), "a baseline has no γ: " + zeroShot);
+        assertTrue(zeroShot.get("kl").isJsonNull(), "a rule task has no KL: " + zeroShot);
+
+        Run missing = run("info", "--model", tmp.resolve("nowhere").toString(), "--json");
+        assertEquals(1, missing.code());
+        assertTrue(strictJson(missing.out()).getAsJsonObject().get("error").getAsString().contains("nowhere"), missing.out());
+
+        Run unparsable = run("intervene", "--model", dir.toString(), "--json");
+        assertEquals(2, unparsable.code());
+        assertTrue(strictJson(unparsable.out()).getAsJsonObject().get("error").getAsString().contains("--task"), unparsable.out());
+    }
+
     @Test
     void benchInterveneReportsBothPathsAndTheirRatio() {
         Path dir = Fixtures.sharedModel("TinyStories-656K");
