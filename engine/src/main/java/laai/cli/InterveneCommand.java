@@ -27,6 +27,9 @@ final class InterveneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.checkFile(save, "--save");
+        Outputs.checkFolder(plots, "--plots");
+        options.settings(layer); // every option checked before the model loads
         Path file = Datasets.file(task);
         boolean distribution = laai.tasks.DistributionTask.isDistributionFile(file);
         Task t = distribution ? null : Task.resolve(task, Datasets.dir());
@@ -36,23 +39,35 @@ final class InterveneCommand implements Callable<Integer> {
             List<ResultRow> rows = distribution
                     ? experiment.interveneDistribution(d, options.settings(layer), new ProgressBar(!model.json))
                     : experiment.intervene(t, options.settings(layer), new ProgressBar(!model.json));
-            if (save != null) experiment.lastDelta().save(save);
-            if (plots != null) {
-                laai.report.Plots.save(laai.report.Plots.headNorms(experiment.lastDelta()), plots.resolve("head-norms"));
-                java.util.Map<String, List<Double>> losses = new java.util.LinkedHashMap<>();
-                experiment.lastRuns().forEach((method, run) -> losses.put(method, run.result().losses()));
-                laai.report.Plots.save(laai.report.Plots.lossPerStep(losses), plots.resolve("loss-per-step"));
+            String failed = save == null ? null : Outputs.attempt("--save", () -> experiment.lastDelta().save(save));
+            if (failed == null && plots != null) {
+                failed = Outputs.attempt("--plots", () -> {
+                    laai.report.Plots.save(laai.report.Plots.headNorms(experiment.lastDelta()), plots.resolve("head-norms"));
+                    java.util.Map<String, List<Double>> losses = new java.util.LinkedHashMap<>();
+                    experiment.lastRuns().forEach((method, run) -> losses.put(method, run.result().losses()));
+                    laai.report.Plots.save(laai.report.Plots.lossPerStep(losses), plots.resolve("loss-per-step"));
+                });
             }
-            print(rows, model.json);
+            return print(rows, model.json, failed);
         }
-        return 0;
     }
 
     static void print(List<ResultRow> rows, boolean json) {
+        print(rows, json, null);
+    }
+
+    /** The rows, then (when a write after the work failed) its message: exit code 1, the results kept. */
+    static int print(List<ResultRow> rows, boolean json, String failed) {
         if (json) {
-            Json.print(Map.of("rows", rows.stream().map(ResultRow::asMap).toList()));
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("rows", rows.stream().map(ResultRow::asMap).toList());
+            if (failed != null) out.put("error", failed);
+            Json.print(out);
         } else {
             System.out.print(ResultTables.text(rows));
         }
+        if (failed == null) return 0;
+        System.err.println("laai: " + failed);
+        return 1;
     }
 }

@@ -37,9 +37,6 @@ final class InterventionOptions {
     boolean naive;
 
     Experiment.Settings settings(int layer) {
-        if (train < 1) throw new IllegalArgumentException("--train must be at least 1");
-        if (test < 0) throw new IllegalArgumentException("--test must be ≥ 0");
-        if (shots < 0) throw new IllegalArgumentException("--shots must be ≥ 0");
         Optimizer.Settings opt = new Optimizer.Settings(steps, learningRate, Solver.parse(solver), patience, 1e-4);
         return new Experiment.Settings(layer, Site.parse(site), lasso, groupLasso, train, test, seed, shots, opt,
                 everyToken, naive, PromptTemplate.DEFAULT);

@@ -32,18 +32,24 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.checkFolder(plots, "--plots");
+        // Every combination's settings checked before the model loads, not when the sweep reaches it.
+        for (double lasso : lassos) {
+            for (double groupLasso : groupLassos) {
+                for (int n : trains) options.settings(0).withPenalty(lasso, groupLasso).withTrain(n);
+            }
+        }
         Task t = Task.resolve(task, Datasets.dir());
         try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
             Sweep sweep = new Sweep(experiment);
             List<ResultRow> rows = sweep.run(t, options.settings(0), Ranges.parse(layers), lassos, groupLassos, trains,
                     seeds, !noBaselines, new ProgressBar(!model.json));
-            if (plots != null) {
+            String failed = plots == null ? null : Outputs.attempt("--plots", () -> {
                 Plots.save(Plots.exactMatchPerLayer(rows), plots.resolve("exact-match-per-layer"));
                 Plots.save(Plots.lossPerStep(sweep.losses()), plots.resolve("loss-per-step"));
-            }
-            InterveneCommand.print(rows, model.json);
+            });
+            return InterveneCommand.print(rows, model.json, failed);
         }
-        return 0;
     }
 }

@@ -34,6 +34,19 @@ public final class Experiment {
                            int shots, Optimizer.Settings optimizer, boolean everyToken, boolean naivePath,
                            PromptTemplate template) {
 
+        /** Checked here, so that a bad value fails before any baseline or optimisation runs. */
+        public Settings {
+            if (!(lasso >= 0) || !Double.isFinite(lasso)) {
+                throw new IllegalArgumentException("γ (--lasso) must be a finite number ≥ 0, got " + lasso);
+            }
+            if (!(groupLasso >= 0) || !Double.isFinite(groupLasso)) {
+                throw new IllegalArgumentException("λ (--group-lasso) must be a finite number ≥ 0, got " + groupLasso);
+            }
+            if (nTrain < 1) throw new IllegalArgumentException("N (--train) must be at least 1, got " + nTrain);
+            if (nTest < 0) throw new IllegalArgumentException("--test must be ≥ 0 (0: all the rest), got " + nTest);
+            if (shots < 0) throw new IllegalArgumentException("--shots must be ≥ 0, got " + shots);
+        }
+
         public static Settings defaults(int layer) {
             return new Settings(layer, Site.HEADS, 0.01, 0.01, 10, 50, 0, 10, Optimizer.Settings.defaults(),
                     false, false, PromptTemplate.DEFAULT);

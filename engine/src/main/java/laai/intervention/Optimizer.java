@@ -21,7 +21,14 @@ public final class Optimizer {
     public record Settings(int steps, double learningRate, Solver solver, int patience, double tolerance) {
         public Settings {
             if (steps < 1) throw new IllegalArgumentException("steps must be ≥ 1, got " + steps);
-            if (!(learningRate > 0) || !Double.isFinite(learningRate)) throw new IllegalArgumentException("learning rate must be > 0");
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learning rate (--lr) must be a finite number > 0, got " + learningRate);
+            }
+            // With patience 0 the first step would already count as no improvement: Δ = 0, silently.
+            if (patience < 1) throw new IllegalArgumentException("patience must be ≥ 1, got " + patience);
+            if (!(tolerance >= 0) || !Double.isFinite(tolerance)) {
+                throw new IllegalArgumentException("tolerance must be a finite number ≥ 0, got " + tolerance);
+            }
         }
 
         public static Settings defaults() {

@@ -189,6 +189,31 @@ class CliTest {
     }
 
     @Test
+    void optionsAndOutputPathsAreCheckedBeforeTheModelLoads() throws java.io.IOException {
+        // The model folder does not exist: a message about it would mean the work had started.
+        String nowhere = tmp.resolve("no-model").toString();
+        String[][] cases = {
+                {"--lasso", "-1", "γ (--lasso) must be a finite number ≥ 0, got -1.0"},
+                {"--group-lasso", "NaN", "λ (--group-lasso) must be a finite number ≥ 0, got NaN"},
+                {"--lr", "Infinity", "learning rate (--lr) must be a finite number > 0, got Infinity"},
+                {"--patience", "0", "patience must be ≥ 1, got 0"},
+                {"--train", "0", "N (--train) must be at least 1, got 0"},
+                {"--save", tmp.resolve("missing/d.safetensors").toString(), "does not exist"},
+                {"--save", tmp.toString(), "is a folder"},
+                {"--plots", Files.writeString(tmp.resolve("a-file"), "x").toString(), "is a file, not a folder"},
+        };
+        for (String[] c : cases) {
+            Run r = run("intervene", "--model", nowhere, "--task", "antonym", "--layer", "1", c[0], c[1]);
+            assertEquals(1, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().startsWith("laai: ") && r.err().contains(c[2]) && !r.err().contains("no-model"),
+                    String.join(" ", c) + ": " + r.err());
+        }
+        Run sweep = run("sweep", "--model", nowhere, "--task", "antonym", "--layers", "1", "--lassos", "0.01,-2");
+        assertEquals(1, sweep.code(), sweep.err());
+        assertTrue(sweep.err().contains("got -2.0") && !sweep.err().contains("no-model"), sweep.err());
+    }
+
+    @Test
     void benchInterveneReportsBothPathsAndTheirRatio() {
         Path dir = Fixtures.sharedModel("TinyStories-656K");
         Run bench = run("bench", "intervene", "--model", dir.toString(), "--shots", "2", "--train", "3", "--steps", "2",
