@@ -370,6 +370,12 @@ public final class Llama implements AutoCloseable {
     public static Llama load(Path dir, Device device, DataType dtype, DataType storage) {
         ModelConfig config = ModelConfig.load(dir);
         Checkpoint checkpoint = Checkpoint.open(dir);
+        try {
+            checkShapes(config, checkpoint);
+        } catch (RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
         NDManager manager = Djl.newManager(device);
         try {
             Llama model = new Llama(config, manager, dtype, storage, (name, required) -> {
@@ -382,6 +388,25 @@ public final class Llama implements AutoCloseable {
             manager.close();
             checkpoint.close();
             throw e;
+        }
+    }
+
+    /**
+     * Every tensor the config calls for against the checkpoint's header, before any data is read:
+     * a config that disagrees with its tensors (a vocab_size, an intermediate_size, a transposed
+     * q_proj) is reported with the tensor's name and both shapes, not by the first forward pass. A
+     * missing tensor is left to the load, which names the files it looked in.
+     */
+    static void checkShapes(ModelConfig config, Checkpoint checkpoint) {
+        boolean prefixed = config.family() != Family.GPT2 || checkpoint.has("transformer.wte.weight");
+        for (Map.Entry<String, long[]> e : ModelShapes.of(config, prefixed).entrySet()) {
+            if (!checkpoint.has(e.getKey())) continue;
+            long[] found = checkpoint.info(e.getKey()).shape();
+            if (!java.util.Arrays.equals(found, e.getValue())) {
+                throw new laai.checkpoint.CheckpointException("tensor '" + e.getKey() + "' has shape "
+                        + java.util.Arrays.toString(found) + " but config.json calls for " + java.util.Arrays.toString(e.getValue())
+                        + " (in " + checkpoint.info(e.getKey()).file() + ")");
+            }
         }
     }
 

@@ -146,7 +146,11 @@ public record ModelConfig(
         int heads = positive(c, "num_attention_heads", file);
         int layers = positive(c, "num_hidden_layers", file);
         int kvHeads = kvHeads(c, heads, file);
-        int headDim = integer(c, "head_dim", hidden / heads);
+        if (!c.has("head_dim") && hidden % heads != 0) {
+            throw new CheckpointException(file + ": hidden_size " + hidden + " is not a multiple of num_attention_heads "
+                    + heads + " (and there is no head_dim)");
+        }
+        int headDim = c.has("head_dim") ? positive(c, "head_dim", file) : hidden / heads;
         String act = str(c, "hidden_act", "silu");
         if (!act.equals("silu") && !act.equals("swish")) {
             throw new CheckpointException(file + ": unsupported hidden_act \"" + act + "\" for " + modelType);
@@ -337,9 +341,18 @@ public record ModelConfig(
         if (!c.has(key) || c.get(key).isJsonNull()) {
             throw new CheckpointException(file + " lacks \"" + key + "\"");
         }
-        int v = c.get(key).getAsInt();
-        if (v <= 0) throw new CheckpointException(file + ": \"" + key + "\" must be positive, got " + v);
-        return v;
+        JsonElement e = c.get(key);
+        double v;
+        try {
+            v = e.getAsDouble();
+        } catch (RuntimeException notANumber) {
+            throw new CheckpointException(file + ": \"" + key + "\" must be a positive integer, got " + e);
+        }
+        // Read as a double first: an int read of 1e12 wraps around to a negative number.
+        if (!(v > 0) || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+            throw new CheckpointException(file + ": \"" + key + "\" must be a positive integer below 2^31, got " + e);
+        }
+        return (int) v;
     }
 
     private static int integer(JsonObject c, String key, int dflt) {
