@@ -341,7 +341,81 @@ public final class FastPath implements LossPath {
         if (at.answers != null) x = x.concat(at.answers, 1);
         if (model.streamsWeights()) return streamed(at, active, x);
         if (layer + 1 < model.config().numLayers()) x = model.forward(x, layer + 1, at.chunk, at.prefix, null).hidden();
-        return groupLosses(at, active, model.logits(lossRows(at, x)));
+        NDArray normed = model.finalNorm(lossRows(at, x));
+        HeadPass head = headByHand(at, active, normed);
+        return surrogate(perGroup(at, normed.mul(head.dNormed()).sum(new int[] {1})), head.losses());
+    }
+
+    /** Each active Δ's loss, and dL/d(head input) for their sum. */
+    private record HeadPass(double[] losses, NDArray dNormed) {}
+
+    /**
+     * The head and the losses outside autograd's graph. At vocabulary width they are where a
+     * step's memory peaks: K Δs × 20 rows × 256,000 logits for Gemma-2, several arrays of that
+     * size kept for backward. Here the head's product runs once for all rows without gradient;
+     * then each Δ's loss and its gradient are taken on that Δ's rows alone (a few arrays of 20 rows
+     * at a time), and dL/d(head input) is the head's transposed product of the collected gradient.
+     */
+    private HeadPass headByHand(Layout at, int[] active, NDArray normed) {
+        boolean gradMode = JniUtils.isGradMode();
+        NDArray product;
+        JniUtils.setGradMode(false);
+        try {
+            product = model.headProduct(normed);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        double[] losses = new double[active.length]; // double: a float64 model's losses keep their precision
+        NDArray dProduct = model.manager().zeros(product.getShape(), product.getDataType());
+        long from = 0;
+        for (int g = 0; g < active.length; g++) {
+            long to = at.rowEnd[g];
+            try (NDScope rows = new NDScope()) {
+                JniUtils.setGradMode(true);
+                NDArray p = leaf(product.get(from + ":" + to));
+                NDArray loss = objectives.get(active[g]).loss(model.capLogits(p));
+                JniUtils.backward((PtNDArray) loss, (PtNDArray) model.manager().ones(loss.getShape(), loss.getDataType()), false, false);
+                JniUtils.setGradMode(false);
+                losses[g] = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                dProduct.set(new ai.djl.ndarray.index.NDIndex(from + ":" + to), p.getGradient());
+            } finally {
+                JniUtils.setGradMode(gradMode);
+            }
+            from = to;
+        }
+        product.close();
+        NDArray dNormed;
+        JniUtils.setGradMode(false);
+        try {
+            dNormed = model.headInputGradient(Tensors.cast(dProduct, normed.getDataType()));
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        dProduct.close();
+        return new HeadPass(losses, dNormed);
+    }
+
+    /** Sums of per-row values [R] over each active Δ's rows, [groups]. */
+    private static NDArray perGroup(Layout at, NDArray perRow) {
+        if (at.groups.length == 1) return perRow.sum().reshape(1);
+        long[] ends = new long[at.groups.length - 1];
+        for (int g = 0; g < ends.length; g++) ends[g] = at.rowEnd[g];
+        NDList parts = perRow.split(ends, 0);
+        NDArray[] sums = new NDArray[parts.size()];
+        for (int g = 0; g < sums.length; g++) sums[g] = parts.get(g).sum();
+        return NDArrays.stack(new NDList(sums));
+    }
+
+    /**
+     * The losses as autograd sees them: {@code linear} (each Δ's x·G over its positions, G = dL/dx
+     * computed by hand) minus its own value plus the losses, so that its value is the losses and
+     * its gradient is theirs.
+     */
+    private NDArray surrogate(NDArray linear, double[] losses) {
+        NDArray value = model.manager().create(linear.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray())
+                .toType(linear.getDataType(), false);
+        NDArray loss = model.manager().create(losses).toType(linear.getDataType(), false);
+        return linear.sub(value).add(loss);
     }
 
     /** The rows the loss reads, [R, hidden], of hidden states laid out as the chunk. */
@@ -349,18 +423,6 @@ public final class FastPath implements LossPath {
         long[] shape = x.getShape().getShape();
         NDArray flat = x.reshape(shape[0] * shape[1], shape[2]);
         return at.rows == null ? flat : flat.get(at.rows);
-    }
-
-    /** Each active Δ's objective from the logits of all rows, [active.length]. */
-    private NDArray groupLosses(Layout at, int[] active, NDArray logits) {
-        if (active.length == 1) return objectives.get(active[0]).loss(logits).reshape(1);
-        // One split rather than K slices: the backward of a slice is a zero tensor of all the rows.
-        long[] ends = new long[active.length - 1];
-        for (int g = 0; g < ends.length; g++) ends[g] = at.rowEnd[g];
-        NDList parts = logits.split(ends, 0);
-        NDArray[] losses = new NDArray[active.length];
-        for (int g = 0; g < active.length; g++) losses[g] = objectives.get(active[g]).loss(parts.get(g));
-        return NDArrays.stack(new NDList(losses));
     }
 
     /**
@@ -398,25 +460,8 @@ public final class FastPath implements LossPath {
         JniUtils.setGradMode(true);
         NDArray z = leaf(h);
         NDArray normed = model.finalNorm(lossRows(at, z));
-        JniUtils.setGradMode(false);
-        NDArray product;
-        try {
-            product = model.headProduct(normed);
-        } finally {
-            JniUtils.setGradMode(true);
-        }
-        NDArray p = leaf(product);
-        NDArray losses = groupLosses(at, active, model.capLogits(p));
-        NDArray total = losses.sum();
-        JniUtils.backward((PtNDArray) total, (PtNDArray) model.manager().ones(total.getShape(), total.getDataType()), false, false);
-        NDArray dNormed;
-        JniUtils.setGradMode(false);
-        try {
-            dNormed = model.headInputGradient(p.getGradient());
-        } finally {
-            JniUtils.setGradMode(true);
-        }
-        JniUtils.backward((PtNDArray) normed, (PtNDArray) dNormed, false, false);
+        HeadPass head = headByHand(at, active, normed);
+        JniUtils.backward((PtNDArray) normed, (PtNDArray) head.dNormed(), false, false);
         NDArray g = z.getGradient();
         for (int l = top - 1; l > layer; l--) {
             try (NDScope one = new NDScope()) {
@@ -429,10 +474,7 @@ public final class FastPath implements LossPath {
             NDScope.register(g);
         }
         long[] shape = x.getShape().getShape();
-        NDArray perGroup = x.mul(g).sum(new int[] {2}).reshape(shape[0] * shape[1]).matMul(at.groupOf); // [groups]
-        NDArray value = model.manager().create(perGroup.toFloatArray()).toType(perGroup.getDataType(), false);
-        NDArray loss = model.manager().create(losses.toFloatArray()).toType(perGroup.getDataType(), false);
-        return perGroup.sub(value).add(loss);
+        return surrogate(x.mul(g).sum(new int[] {2}).reshape(shape[0] * shape[1]).matMul(at.groupOf), head.losses());
     }
 
     /** A copy of x's values that autograd starts from (x's own history cut off). */
