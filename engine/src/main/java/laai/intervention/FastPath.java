@@ -366,7 +366,9 @@ public final class FastPath implements LossPath {
             JniUtils.setGradMode(gradMode);
         }
         double[] losses = new double[active.length]; // double: a float64 model's losses keep their precision
-        NDArray dProduct = model.manager().zeros(product.getShape(), product.getDataType());
+        // Each Δ's gradient overwrites its own rows of the product, which its loss no longer needs
+        // once its backward is done: no second array of vocabulary width.
+        NDArray dProduct = product;
         long from = 0;
         for (int g = 0; g < active.length; g++) {
             long to = at.rowEnd[g];
@@ -383,7 +385,6 @@ public final class FastPath implements LossPath {
             }
             from = to;
         }
-        product.close();
         NDArray dNormed;
         JniUtils.setGradMode(false);
         try {
