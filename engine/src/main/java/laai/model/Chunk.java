@@ -53,6 +53,14 @@ public final class Chunk implements AutoCloseable {
         }
         NDManager m = model.manager();
         DataType dtype = model.dtype();
+        int max = 0;
+        for (int[] row : positions) for (int p : row) max = Math.max(max, p);
+        model.checkPosition(max);
+        long maskSize = (long) batch * width * (pastSlots + width);
+        if (maskSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("an attention mask of " + batch + " × " + width + " × " + (pastSlots + width)
+                    + " entries is too large: use shorter prompts or smaller batches");
+        }
         if (model.rope() != null) {
             int d = model.config().headDim();
             float[] c = new float[batch * width * d], s = new float[batch * width * d];
@@ -66,14 +74,9 @@ public final class Chunk implements AutoCloseable {
         }
         if (model.learnedPositions()) {
             long[] ids = new long[batch * width];
-            int max = 0;
             for (int b = 0; b < batch; b++) {
-                for (int i = 0; i < width; i++) {
-                    ids[b * width + i] = Math.max(positions[b][i], 0);
-                    max = Math.max(max, positions[b][i]);
-                }
+                for (int i = 0; i < width; i++) ids[b * width + i] = Math.max(positions[b][i], 0);
             }
-            model.checkPosition(max);
             positionIds = m.create(ids, new Shape(batch, width));
         } else {
             positionIds = null;

@@ -38,7 +38,10 @@ public final class Generator {
         List<List<Long>> generated = new ArrayList<>();
         for (int b = 0; b < batch; b++) generated.add(new ArrayList<>());
         boolean[] done = new boolean[batch];
-        if (maxNewTokens <= 0) return toArrays(generated);
+        if (maxNewTokens < 0) throw new IllegalArgumentException("max new tokens must be ≥ 0, got " + maxNewTokens);
+        // The last generated token is never fed back, so the longest sequence fed is prompt + max − 1.
+        model.checkLength(Arrays.stream(length).max().orElse(0) + (long) Math.max(0, maxNewTokens - 1));
+        if (maxNewTokens == 0) return toArrays(generated);
 
         KvCache cache;
         long[] next;

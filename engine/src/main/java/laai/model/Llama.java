@@ -508,12 +508,22 @@ public final class Llama implements AutoCloseable {
         return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    /** GPT-2 has a row per position up to n_positions and nothing beyond. */
+    /**
+     * Positions stop at max_position_embeddings: GPT-2 has no learned row beyond n_positions, and a
+     * rotary model was not trained beyond it (its masks and caches grow with the square of the
+     * length, so an overlong input should fail at once, not after minutes of work).
+     */
     void checkPosition(long position) {
-        if (positionEmbeddings != null && position >= config.maxPositionEmbeddings()) {
+        if (position >= config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("position " + position + " is beyond the " + config.maxPositionEmbeddings()
-                    + " learned positions (n_positions) of this model");
+                    + (positionEmbeddings != null ? " learned positions (n_positions)" : " positions (max_position_embeddings)")
+                    + " of this model: use a shorter prompt, fewer demonstrations or fewer new tokens");
         }
+    }
+
+    /** Checks that {@code tokens} positions from 0 fit the model; see {@link #checkPosition}. */
+    public void checkLength(long tokens) {
+        if (tokens > 0) checkPosition(tokens - 1);
     }
 
     /** The hidden states after the last layer and the keys and values of the chunk's positions. */

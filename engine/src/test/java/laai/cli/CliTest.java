@@ -214,6 +214,21 @@ class CliTest {
     }
 
     @Test
+    void inputsLongerThanTheModelsPositionsFailAtOnceWithAMessage() {
+        // The demo model has 512 positions (max_position_embeddings).
+        String longPrompt = String.join(",", java.util.Collections.nCopies(600, "5"));
+        Run tooLong = run("generate", "--ids", longPrompt, "--max-new-tokens", "3");
+        assertEquals(1, tooLong.code(), tooLong.err());
+        assertTrue(tooLong.err().startsWith("laai: position 601 is beyond the 512 positions (max_position_embeddings)"), tooLong.err());
+        String fits = String.join(",", java.util.Collections.nCopies(500, "5"));
+        Run tooMany = run("generate", "--ids", fits, "--max-new-tokens", "20");
+        assertEquals(1, tooMany.code(), tooMany.err());
+        assertTrue(tooMany.err().startsWith("laai: position 518 is beyond the 512 positions"), tooMany.err());
+        Run ok = run("generate", "--ids", fits, "--max-new-tokens", "12", "--json");
+        assertEquals(0, ok.code(), ok.err());
+    }
+
+    @Test
     void benchInterveneReportsBothPathsAndTheirRatio() {
         Path dir = Fixtures.sharedModel("TinyStories-656K");
         Run bench = run("bench", "intervene", "--model", dir.toString(), "--shots", "2", "--train", "3", "--steps", "2",
