@@ -380,7 +380,13 @@ public final class Llama implements AutoCloseable {
         try {
             Llama model = new Llama(config, manager, dtype, storage, (name, required) -> {
                 if (!required && !checkpoint.has(name)) return null;
-                return checkpoint.load(manager, name, storage);
+                NDArray w = checkpoint.load(manager, name, storage);
+                // A NaN or ∞ weight otherwise shows up as a table of zeros or a NaN loss, far from its cause.
+                if (!Tensors.allFinite(w)) {
+                    throw new laai.checkpoint.CheckpointException("tensor '" + name + "' holds NaN or infinite values (in "
+                            + checkpoint.info(name).file() + ")");
+                }
+                return w;
             }, checkpoint);
             checkpoint.finishLoading();
             return model;

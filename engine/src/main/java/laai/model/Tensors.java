@@ -16,6 +16,19 @@ public final class Tensors {
         return x.expandDims(-1).cumProd(-1, dtype).squeeze(-1);
     }
 
+    /**
+     * Whether every element is finite. torch's max and min propagate NaN, and an infinity is its
+     * own max or min, so two reductions tell, reading the tensor twice and writing nothing (a sum
+     * would read it once but can overflow in half precision).
+     */
+    public static boolean allFinite(NDArray x) {
+        if (x.isEmpty()) return true;
+        try (NDArray max = x.max(); NDArray min = x.min()) {
+            return Double.isFinite(max.toType(DataType.FLOAT64, false).getDouble())
+                    && Double.isFinite(min.toType(DataType.FLOAT64, false).getDouble());
+        }
+    }
+
     /** Half precision widened to float32 (softmax, norms and logits); other types unchanged. */
     public static NDArray widen(NDArray x) {
         return x.getDataType() == DataType.FLOAT16 ? cast(x, DataType.FLOAT32) : x;

@@ -51,6 +51,26 @@ class ConfigAgainstTensorsTest {
     }
 
     @Test
+    void aNonFiniteWeightIsReportedByNameAtLoad() throws IOException {
+        for (DType dtype : new DType[] {DType.F32, DType.BF16}) {
+            Path dir = Fixtures.tinyLlama().write(tmp.resolve("nan-" + dtype), dtype, 0);
+            String name = "model.layers.1.mlp.up_proj.weight";
+            laai.checkpoint.TensorInfo info;
+            try (laai.checkpoint.Checkpoint c = laai.checkpoint.Checkpoint.open(dir)) {
+                info = c.info(name);
+            }
+            // The 10th element of that tensor becomes +∞ (F32) or NaN (BF16).
+            byte[] bits = dtype == DType.F32 ? new byte[] {0, 0, (byte) 0x80, 0x7F} : new byte[] {(byte) 0xC0, 0x7F};
+            try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(info.file(), java.nio.file.StandardOpenOption.WRITE)) {
+                f.write(java.nio.ByteBuffer.wrap(bits), info.begin() + 10L * bits.length);
+            }
+            String error = loadError(dir);
+            assertTrue(error.startsWith("tensor '" + name + "' holds NaN or infinite values"), error);
+        }
+        assertTrue(Tensors.allFinite(ai.djl.ndarray.NDManager.newBaseManager().create(new float[] {1, 2, 3})));
+    }
+
+    @Test
     void numbersTheConfigCannotMeanAreReportedAsSuch() throws IOException {
         String huge = assertThrows(CheckpointException.class,
                 () -> ModelConfig.load(model("huge", c -> c.addProperty("hidden_size", 1e12)))).getMessage();
