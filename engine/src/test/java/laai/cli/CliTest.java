@@ -215,17 +215,20 @@ class CliTest {
 
     @Test
     void inputsLongerThanTheModelsPositionsFailAtOnceWithAMessage() {
-        // The demo model has 512 positions (max_position_embeddings).
-        String longPrompt = String.join(",", java.util.Collections.nCopies(600, "5"));
-        Run tooLong = run("generate", "--ids", longPrompt, "--max-new-tokens", "3");
-        assertEquals(1, tooLong.code(), tooLong.err());
-        assertTrue(tooLong.err().startsWith("laai: position 601 is beyond the 512 positions (max_position_embeddings)"), tooLong.err());
-        String fits = String.join(",", java.util.Collections.nCopies(500, "5"));
-        Run tooMany = run("generate", "--ids", fits, "--max-new-tokens", "20");
+        // A GPT-2 with 32 learned positions: prompt plus new tokens must fit before any work.
+        Path gpt2 = Fixtures.tinyGpt2().write(tmp.resolve("gpt2"), DType.F32, 0);
+        Fixtures.writeWordTokenizer(gpt2, List.of("a", "b"));
+        String prompt = String.join(",", java.util.Collections.nCopies(30, "5"));
+        Run tooMany = run("generate", "--model", gpt2.toString(), "--ids", prompt, "--max-new-tokens", "5");
         assertEquals(1, tooMany.code(), tooMany.err());
-        assertTrue(tooMany.err().startsWith("laai: position 518 is beyond the 512 positions"), tooMany.err());
-        Run ok = run("generate", "--ids", fits, "--max-new-tokens", "12", "--json");
-        assertEquals(0, ok.code(), ok.err());
+        assertTrue(tooMany.err().startsWith("laai: position 33 is beyond the 32 learned positions (n_positions)"), tooMany.err());
+        Run fits = run("generate", "--model", gpt2.toString(), "--ids", prompt, "--max-new-tokens", "2", "--json");
+        assertEquals(0, fits.code(), fits.err());
+        // A rotary model has no such table, but an attention mask past 2^31 entries is refused, not overflowed.
+        String huge = String.join(",", java.util.Collections.nCopies(50_000, "5"));
+        Run tooLarge = run("generate", "--ids", huge, "--max-new-tokens", "1");
+        assertEquals(1, tooLarge.code(), tooLarge.err());
+        assertTrue(tooLarge.err().startsWith("laai: an attention mask of 1 × 50000 × 50000 entries is too large"), tooLarge.err());
     }
 
     @Test
