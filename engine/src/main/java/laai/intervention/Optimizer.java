@@ -110,7 +110,6 @@ public final class Optimizer {
                     }
                 }
                 for (int a = 0; a < active.size(); a++) active.get(a).step(step, losses[a], grads[a]);
-                laai.runtime.Memory.trimNowAndThen();
                 break;
             }
         }
