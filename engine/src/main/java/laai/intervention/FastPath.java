@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -378,8 +380,8 @@ public final class FastPath implements LossPath {
                 NDArray loss = objectives.get(active[g]).loss(model.capLogits(p));
                 JniUtils.backward((PtNDArray) loss, (PtNDArray) model.manager().ones(loss.getShape(), loss.getDataType()), false, false);
                 JniUtils.setGradMode(false);
-                losses[g] = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                dProduct.set(new ai.djl.ndarray.index.NDIndex(from + ":" + to), p.getGradient());
+                losses[g] = loss.toType(DataType.FLOAT64, false).getDouble();
+                dProduct.set(new NDIndex(from + ":" + to), p.getGradient());
             } finally {
                 JniUtils.setGradMode(gradMode);
             }
@@ -413,7 +415,7 @@ public final class FastPath implements LossPath {
      * its gradient is theirs.
      */
     private NDArray surrogate(NDArray linear, double[] losses) {
-        NDArray value = model.manager().create(linear.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray())
+        NDArray value = model.manager().create(linear.toType(DataType.FLOAT64, false).toDoubleArray())
                 .toType(linear.getDataType(), false);
         NDArray loss = model.manager().create(losses).toType(linear.getDataType(), false);
         return linear.sub(value).add(loss);
