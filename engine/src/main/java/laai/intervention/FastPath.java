@@ -369,8 +369,8 @@ public final class FastPath implements LossPath {
         }
         double[] losses = new double[active.length]; // double: a float64 model's losses keep their precision
         // Each Δ's gradient overwrites its own rows of the product, which its loss no longer needs
-        // once its backward is done: no second array of vocabulary width.
-        NDArray dProduct = product;
+        // once its backward is done: no second array of vocabulary width. From here on the product
+        // array holds dL/d(product).
         long from = 0;
         for (int g = 0; g < active.length; g++) {
             long to = at.rowEnd[g];
@@ -381,7 +381,7 @@ public final class FastPath implements LossPath {
                 JniUtils.backward((PtNDArray) loss, (PtNDArray) model.manager().ones(loss.getShape(), loss.getDataType()), false, false);
                 JniUtils.setGradMode(false);
                 losses[g] = loss.toType(DataType.FLOAT64, false).getDouble();
-                dProduct.set(new NDIndex(from + ":" + to), p.getGradient());
+                product.set(new NDIndex(from + ":" + to), p.getGradient());
             } finally {
                 JniUtils.setGradMode(gradMode);
             }
@@ -390,11 +390,11 @@ public final class FastPath implements LossPath {
         NDArray dNormed;
         JniUtils.setGradMode(false);
         try {
-            dNormed = model.headInputGradient(Tensors.cast(dProduct, normed.getDataType()));
+            dNormed = model.headInputGradient(Tensors.cast(product, normed.getDataType()));
         } finally {
             JniUtils.setGradMode(gradMode);
         }
-        dProduct.close();
+        product.close();
         return new HeadPass(losses, dNormed);
     }
 
