@@ -75,7 +75,7 @@ final class HeaderParser {
         try {
             root = StrictJson.parse(json);
         } catch (RuntimeException ex) {
-            throw CheckpointException.inFile(file, "header is not valid JSON (" + ex.getMessage() + ")", ex);
+            throw CheckpointException.inFile(file, "header is not valid JSON (" + StrictJson.reason(ex) + ")", ex);
         }
         if (!root.isJsonObject()) {
             throw CheckpointException.inFile(file, "header is not a JSON object");

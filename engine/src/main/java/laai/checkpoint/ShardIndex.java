@@ -31,7 +31,7 @@ final class ShardIndex {
         try {
             root = StrictJson.parse(text);
         } catch (RuntimeException ex) {
-            throw malformed(index, "not valid JSON (" + ex.getMessage() + ")");
+            throw malformed(index, "not valid JSON (" + StrictJson.reason(ex) + ")");
         }
         if (!root.isJsonObject()) {
             throw malformed(index, "not a JSON object");

@@ -25,6 +25,9 @@ final class ComposeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (weights.length != 2) throw new IllegalArgumentException("--weights takes two numbers, a,b");
+        for (double w : weights) {
+            if (!Double.isFinite(w)) throw new IllegalArgumentException("--weights must be finite numbers, got " + w);
+        }
         Task a = Task.resolve(tasks[0], Datasets.dir()), b = Task.resolve(tasks[1], Datasets.dir());
         try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());

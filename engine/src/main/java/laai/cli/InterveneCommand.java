@@ -29,7 +29,8 @@ final class InterveneCommand implements Callable<Integer> {
     public Integer call() {
         Outputs.checkFile(save, "--save");
         Outputs.checkFolder(plots, "--plots");
-        options.settings(layer); // every option checked before the model loads
+        Experiment.Settings checked = options.settings(layer); // every option checked before the model loads
+        Experiment.checkShots(checked.shots(), checked.nTrain());
         Path file = Datasets.file(task);
         boolean distribution = laai.tasks.DistributionTask.isDistributionFile(file);
         Task t = distribution ? null : Task.resolve(task, Datasets.dir());

@@ -42,6 +42,7 @@ final class LogitsCommand implements Callable<Integer> {
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
         NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
         float[] flat = model.logits(model.forward(x, 0, chunk, null, null).hidden()).toFloatArray();
+        laai.model.NonFiniteOutputException.check(flat, "over the " + ids.length + " prompt tokens");
         int vocab = flat.length / ids.length;
         float[][] rows = new float[ids.length][vocab];
         for (int t = 0; t < ids.length; t++) System.arraycopy(flat, t * vocab, rows[t], 0, vocab);

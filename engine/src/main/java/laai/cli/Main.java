@@ -31,7 +31,8 @@ public final class Main {
             Throwable cause = e;
             String message;
             if (cause instanceof CheckpointException || cause instanceof IllegalArgumentException
-                    || cause instanceof laai.tasks.TaskFormatException || cause instanceof java.io.UncheckedIOException) {
+                    || cause instanceof laai.tasks.TaskFormatException || cause instanceof java.io.UncheckedIOException
+                    || cause instanceof laai.model.NonFiniteOutputException) {
                 message = cause.getMessage();
                 commandLine.getErr().println("laai: " + message);
             } else {

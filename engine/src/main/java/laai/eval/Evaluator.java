@@ -126,6 +126,8 @@ public final class Evaluator {
         NDArray hidden = model.forward(x, 0, chunk, null, hook).hidden();
         NDArray rows = hidden.reshape((long) batch * width, -1).get(m.create(last));
         float[] values = model.logits(rows).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        laai.model.NonFiniteOutputException.check(values, "at the last token of " + batch + " evaluation prompts"
+                + (hook == null ? "" : ", with the intervention"));
         int vocab = values.length / batch;
         float[][] out = new float[batch][vocab];
         for (int b = 0; b < batch; b++) System.arraycopy(values, b * vocab, out[b], 0, vocab);

@@ -115,7 +115,10 @@ public final class Experiment {
         if (tasks.size() != settings.size() || tasks.size() != baselines.size()) {
             throw new IllegalArgumentException("one settings and one baselines flag per task");
         }
-        for (Settings s : settings) checkLayer(s.layer());
+        for (int i = 0; i < settings.size(); i++) {
+            checkLayer(settings.get(i).layer());
+            if (baselines.get(i)) checkShots(settings.get(i).shots(), settings.get(i).nTrain());
+        }
         List<Split> splits = new ArrayList<>();
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
@@ -152,6 +155,7 @@ public final class Experiment {
      */
     public List<ResultRow> interveneDistribution(laai.tasks.DistributionTask task, Settings s, StepListener listener) {
         checkLayer(s.layer());
+        checkShots(s.shots(), s.nTrain());
         laai.tasks.DistributionTask.Split split = task.split(s.nTrain(), s.nTest(), s.seed());
         Evaluator evaluator = new Evaluator(model, encoder, evalBatch);
         List<ResultRow> rows = new ArrayList<>();
@@ -309,6 +313,7 @@ public final class Experiment {
     }
 
     public ResultRow baseline(String method, Split split, Settings s, int shots) {
+        checkShots(shots, split.train().size());
         long t0 = System.nanoTime();
         Evaluator.Metrics m = new Evaluator(model, encoder, evalBatch).exactMatch(split.test(), demos(split, shots), null, false);
         return row(method, split, s, m, -1, 0, (System.nanoTime() - t0) / 1e9);
@@ -327,6 +332,14 @@ public final class Experiment {
 
     public Evaluator.Metrics evaluatePrompting(List<Pair> test, List<Pair> pool, int shots, long seed) {
         return new Evaluator(model, encoder, evalBatch).exactMatch(test, demos(pool, shots, seed), null, false);
+    }
+
+    /** Demonstrations are drawn from the training pairs; asking for more must not quietly give fewer. */
+    public static void checkShots(int shots, int nTrain) {
+        if (shots > nTrain) {
+            throw new IllegalArgumentException("--shots " + shots + " asks for more demonstrations than the " + nTrain
+                    + " training pairs (--train) they are drawn from");
+        }
     }
 
     /** k demonstrations per test pair, drawn from the training pairs, seeded per test input. */

@@ -54,7 +54,8 @@ public final class Sweep {
             Split split = splits.get(j);
             if (baselines && split != baselinesDone) {
                 rows.add(experiment.baseline("zero-shot", split, s, 0));
-                rows.add(experiment.baseline("few-shot", split, s, s.shots()));
+                // Over a range of N, the few-shot baseline shows all N pairs when N is below --shots.
+                rows.add(experiment.baseline("few-shot", split, s, Math.min(s.shots(), split.train().size())));
                 baselinesDone = split;
             }
             Experiment.Trained t = trained.get(j);

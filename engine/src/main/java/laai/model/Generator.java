@@ -95,7 +95,10 @@ public final class Generator {
             last[b] = (long) b * width + i;
         }
         NDArray hidden = out.hidden().reshape(batch * width, -1).get(m.create(last));
-        return new Step(model.logits(hidden).argMax(-1).toLongArray(), out.cache());
+        NDArray logits = model.logits(hidden);
+        // argmax of a NaN row is token 0 or 1: a run of them looks like an answer.
+        if (!Tensors.allFinite(logits)) throw new NonFiniteOutputException("while generating");
+        return new Step(logits.argMax(-1).toLongArray(), out.cache());
     }
 
     private static long[][] padded(long[][] prompts, int width) {

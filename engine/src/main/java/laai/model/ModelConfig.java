@@ -93,7 +93,15 @@ public record ModelConfig(
         return embedding + numLayers * (attention + mlp);
     }
 
+    private static String kind(com.google.gson.JsonElement e) {
+        return e.isJsonArray() ? "array" : e.isJsonNull() ? "null" : "value " + e;
+    }
+
     public static ModelConfig load(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CheckpointException(Files.exists(dir) ? dir + " is a file, not a model folder (pass the folder that holds config.json)"
+                    : "model folder " + dir + " does not exist");
+        }
         Path file = dir.resolve("config.json");
         String text;
         try {
@@ -103,12 +111,15 @@ public record ModelConfig(
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + file + ": " + e.getMessage());
         }
-        JsonObject json;
+        if (text.isBlank()) throw new CheckpointException(file + " is empty");
+        com.google.gson.JsonElement parsed;
         try {
-            json = JsonParser.parseString(text).getAsJsonObject();
+            parsed = JsonParser.parseString(text);
         } catch (RuntimeException e) {
-            throw new CheckpointException(file + " is not a JSON object: " + e.getMessage());
+            throw new CheckpointException(file + " is not valid JSON: " + laai.checkpoint.StrictJson.reason(e));
         }
+        if (!parsed.isJsonObject()) throw new CheckpointException(file + " holds a JSON " + kind(parsed) + ", not an object");
+        JsonObject json = parsed.getAsJsonObject();
         try {
             return parse(json, file);
         } catch (CheckpointException e) {

@@ -57,7 +57,7 @@ public record DistributionTask(String name, List<Item> items) {
         try {
             root = JsonParser.parseString(Task.readUtf8(file));
         } catch (com.google.gson.JsonParseException e) {
-            throw new TaskFormatException(where + ": malformed JSON: " + e.getMessage());
+            throw new TaskFormatException(where + ": malformed JSON: " + laai.checkpoint.StrictJson.reason(e));
         }
         if (!root.isJsonArray()) throw new TaskFormatException(where + ": expected a JSON array");
         List<Item> items = new ArrayList<>();

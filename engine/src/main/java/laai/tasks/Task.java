@@ -136,7 +136,7 @@ public record Task(String name, List<Pair> pairs) {
             }
         } catch (IOException | IllegalStateException | com.google.gson.JsonParseException e) {
             // MalformedJsonException, and EOFException for a file cut short, are IOExceptions here
-            throw new TaskFormatException(where + ": malformed JSON: " + e.getMessage());
+            throw new TaskFormatException(where + ": malformed JSON: " + laai.checkpoint.StrictJson.reason(e));
         }
         if (pairs.isEmpty()) throw new TaskFormatException(where + ": the task has no pairs");
         return new Task(name, pairs);

@@ -198,6 +198,7 @@ class CliTest {
                 {"--lr", "Infinity", "learning rate (--lr) must be a finite number > 0, got Infinity"},
                 {"--patience", "0", "patience must be ≥ 1, got 0"},
                 {"--train", "0", "N (--train) must be at least 1, got 0"},
+                {"--shots", "12", "--shots 12 asks for more demonstrations than the 10 training pairs (--train)"},
                 {"--save", tmp.resolve("missing/d.safetensors").toString(), "does not exist"},
                 {"--save", tmp.toString(), "is a folder"},
                 {"--plots", Files.writeString(tmp.resolve("a-file"), "x").toString(), "is a file, not a folder"},
@@ -211,6 +212,9 @@ class CliTest {
         Run sweep = run("sweep", "--model", nowhere, "--task", "antonym", "--layers", "1", "--lassos", "0.01,-2");
         assertEquals(1, sweep.code(), sweep.err());
         assertTrue(sweep.err().contains("got -2.0") && !sweep.err().contains("no-model"), sweep.err());
+        Run weights = run("compose", "--model", nowhere, "antonym", "english-french", "--layer", "1", "--weights", "1,NaN");
+        assertEquals(1, weights.code(), weights.err());
+        assertTrue(weights.err().startsWith("laai: --weights must be finite numbers, got NaN"), weights.err());
     }
 
     @Test
@@ -229,6 +233,42 @@ class CliTest {
         Run tooLarge = run("generate", "--ids", huge, "--max-new-tokens", "1");
         assertEquals(1, tooLarge.code(), tooLarge.err());
         assertTrue(tooLarge.err().startsWith("laai: an attention mask of 1 × 50000 × 50000 entries is too large"), tooLarge.err());
+    }
+
+    @Test
+    void logitsThatOverflowAreAnErrorNotAnAnswer() throws Exception {
+        // Finite weights (the load check passes) whose product overflows: a final norm of 3e38.
+        List<String> words = List.of("Q", ":", "A", "hot", "cold", "big", "small", "up", "down");
+        Path dir = Fixtures.tinyLlama().set("bos_token_id", 2).set("eos_token_id", 1).write(tmp.resolve("m"), DType.F32, 0);
+        Fixtures.writeWordTokenizer(dir, words);
+        laai.checkpoint.TensorInfo norm;
+        try (laai.checkpoint.Checkpoint c = laai.checkpoint.Checkpoint.open(dir)) {
+            norm = c.info("model.norm.weight");
+        }
+        java.nio.ByteBuffer huge = java.nio.ByteBuffer.allocate((int) (norm.end() - norm.begin())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (huge.hasRemaining()) huge.putFloat(3e38f);
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(norm.file(), java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(huge.flip(), norm.begin());
+        }
+        String model = dir.toString();
+        String expected = "laai: the model's logits hold NaN or infinite values";
+
+        Run logits = run("logits", "--model", model, "--ids", "2,5,7", "--json");
+        assertEquals(1, logits.code(), logits.out());
+        assertTrue(logits.err().startsWith(expected), logits.err());
+        assertTrue(JsonParser.parseString(logits.out()).getAsJsonObject().has("error"), logits.out());
+
+        Run gen = run("generate", "--model", model, "--ids", "2,5", "--max-new-tokens", "3");
+        assertEquals(1, gen.code(), gen.out());
+        assertTrue(gen.err().startsWith(expected), gen.err());
+
+        Path taskFile = Files.writeString(tmp.resolve("opposites.json"), "[{\"input\":\"hot\",\"output\":\"cold\"},"
+                + "{\"input\":\"big\",\"output\":\"small\"},{\"input\":\"up\",\"output\":\"down\"},"
+                + "{\"input\":\"cold\",\"output\":\"hot\"}]");
+        Run rows = run("intervene", "--model", model, "--task", taskFile.toString(), "--layer", "1",
+                "--train", "2", "--test", "2", "--steps", "2", "--shots", "1");
+        assertEquals(1, rows.code(), rows.out());
+        assertTrue(rows.err().startsWith(expected), rows.err());
     }
 
     @Test
@@ -281,7 +321,26 @@ class CliTest {
         Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.F32, 0);
         Run missing = run("info", "--model", tmp.resolve("nothing").toString());
         assertEquals(1, missing.code());
-        assertTrue(missing.err().startsWith("laai: missing config.json"), missing.err());
+        assertTrue(missing.err().startsWith("laai: model folder " + tmp.resolve("nothing") + " does not exist"), missing.err());
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Run noConfig = run("info", "--model", empty.toString());
+        assertTrue(noConfig.err().startsWith("laai: missing config.json"), noConfig.err());
+        Files.writeString(empty.resolve("config.json"), "");
+        Run emptyConfig = run("info", "--model", empty.toString());
+        assertTrue(emptyConfig.err().startsWith("laai: " + empty.resolve("config.json") + " is empty"), emptyConfig.err());
+        Files.writeString(empty.resolve("config.json"), "[]");
+        Run arrayConfig = run("info", "--model", empty.toString());
+        assertTrue(arrayConfig.err().contains("config.json holds a JSON array, not an object"), arrayConfig.err());
+        Files.writeString(empty.resolve("config.json"), "{\"model_type\": \"llama\",}");
+        Run badConfig = run("info", "--model", empty.toString());
+        assertTrue(badConfig.err().contains("config.json is not valid JSON: ") && !badConfig.err().contains("LENIENT")
+                && !badConfig.err().contains("https://") && !badConfig.err().contains("Exception"), badConfig.err());
+        assertEquals(1, badConfig.err().strip().lines().count(), badConfig.err());
+        Path badTask = Files.writeString(tmp.resolve("bad-task.json"), "[{\"input\": \"a\", \"output\": \"b\",}");
+        Run taskError = run("intervene", "--model", dir.toString(), "--task", badTask.toString(), "--layer", "1");
+        assertTrue(taskError.err().startsWith("laai: ") && taskError.err().contains("malformed JSON")
+                && !taskError.err().contains("LENIENT") && !taskError.err().contains("https://")
+                && !taskError.err().contains("Exception"), taskError.err());
 
         Files.writeString(dir.resolve("config.json"), Files.readString(dir.resolve("config.json")).replace("\"llama\"", "\"bert\""));
         Run unknown = run("info", "--model", dir.toString());
