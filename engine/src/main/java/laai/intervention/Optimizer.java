@@ -63,18 +63,8 @@ public final class Optimizer {
      * step, early stopping and best Δ, and leaves the batch when it stops, while one loss and one
      * backward pass per step serve all those still training.
      */
-    /** Steps between two returns of the C heap's free pages ({@link Memory#returnFreeHeap}). */
+    /** Steps between two returns of the C heap's free pages ({@link laai.runtime.Memory#returnFreeHeap}). */
     static final int TRIM_EVERY = 25;
-
-    private static void trimLogged(int step) {
-        long before = laai.runtime.Memory.resident();
-        long t = System.nanoTime();
-        laai.runtime.Memory.returnFreeHeap();
-        if (System.getenv("LAAI_TRIM_LOG") != null) {
-            System.err.printf("trim step %d: %d -> %d KB in %.1f ms%n", step, before / 1024,
-                    laai.runtime.Memory.resident() / 1024, (System.nanoTime() - t) / 1e6);
-        }
-    }
 
     public static List<Result> minimiseTogether(LossPath path, NDManager manager, int size, List<Optimizer> optimizers) {
         if (optimizers.size() != path.deltas()) {
@@ -125,7 +115,7 @@ public final class Optimizer {
                 for (int a = 0; a < active.size(); a++) active.get(a).step(step, losses[a], grads[a]);
                 break;
             }
-            if (step % TRIM_EVERY == 0) trimLogged(step);
+            if (step % TRIM_EVERY == 0) laai.runtime.Memory.returnFreeHeap();
         }
         List<Result> results = new ArrayList<>();
         for (Run r : runs) results.add(r.result());
