@@ -32,6 +32,11 @@ public final class KernelMain {
         LaaiKernel kernel = LaaiKernel.builder().build();
         kernel.onStartup();
         kernel.becomeHandlerForConnection(connection);
+        // A PUB socket drops what exceeds its send queue (1,000 messages by default), and a dropped
+        // idle status leaves the client waiting forever. Output is batched (see OutputCoalescer),
+        // but a cell may still publish displays faster than a client reads: never drop. Set before
+        // connect(), because the queue of each subscriber takes the value when it connects.
+        connection.getIOPub().setSndHWM(0);
 
         connection.connect();
         connection.waitUntilClose();
