@@ -24,6 +24,9 @@ public final class KernelMain {
             System.exit(2);
         }
 
+        // Before any notebook code runs: a cell's System.exit would end the session.
+        ExitGuard.install(System.err);
+
         KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         JupyterConnection connection = new JupyterConnection(properties);
 
@@ -41,6 +44,6 @@ public final class KernelMain {
         connection.connect();
         connection.waitUntilClose();
         // Abandoned snippet threads or user threads must not keep a closed kernel alive.
-        System.exit(0);
+        ExitGuard.exitKernel(0);
     }
 }

@@ -31,12 +31,17 @@ public final class KernelSession implements AutoCloseable {
     }
 
     public static KernelSession start() throws Exception {
+        return start(JupyterTools.KERNEL_NAME);
+    }
+
+    /** Starts the kernelspec {@code kernelName} from the tests' Jupyter path (see {@link InstalledKernel}). */
+    public static KernelSession start(String kernelName) throws Exception {
         Path jupyterPath = InstalledKernel.jupyterPath();
         Path script = JupyterTools.workDir().resolve("kernel_driver.py");
         try (var in = KernelSession.class.getResourceAsStream("kernel_driver.py")) {
             Files.write(script, in.readAllBytes());
         }
-        ProcessBuilder pb = new ProcessBuilder(JupyterTools.PYTHON.toString(), script.toString(), JupyterTools.KERNEL_NAME)
+        ProcessBuilder pb = new ProcessBuilder(JupyterTools.PYTHON.toString(), script.toString(), kernelName)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         JupyterTools.configure(pb.environment(), jupyterPath);
         KernelSession session = new KernelSession(pb.start());
