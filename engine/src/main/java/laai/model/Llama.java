@@ -398,6 +398,18 @@ public final class Llama implements AutoCloseable {
     }
 
     /**
+     * What {@link #load} checks before it reads any tensor data: config.json, the checkpoint's
+     * headers, and every tensor's shape against the config. Cheap (headers only), so a caller can
+     * find a broken folder before giving up the model it has.
+     */
+    public static void checkFolder(Path dir) {
+        ModelConfig config = ModelConfig.load(dir);
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            checkShapes(config, checkpoint);
+        }
+    }
+
+    /**
      * Every tensor the config calls for against the checkpoint's header, before any data is read:
      * a config that disagrees with its tensors (a vocab_size, an intermediate_size, a transposed
      * q_proj) is reported with the tensor's name and both shapes, not by the first forward pass. A

@@ -24,6 +24,9 @@ public final class KernelMain {
             System.exit(2);
         }
 
+        // Before any notebook code runs: a cell's System.exit would end the session.
+        ExitGuard.install(System.err);
+
         KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         JupyterConnection connection = new JupyterConnection(properties);
 
@@ -32,10 +35,15 @@ public final class KernelMain {
         LaaiKernel kernel = LaaiKernel.builder().build();
         kernel.onStartup();
         kernel.becomeHandlerForConnection(connection);
+        // A PUB socket drops what exceeds its send queue (1,000 messages by default), and a dropped
+        // idle status leaves the client waiting forever. Output is batched (see OutputCoalescer),
+        // but a cell may still publish displays faster than a client reads: never drop. Set before
+        // connect(), because the queue of each subscriber takes the value when it connects.
+        connection.getIOPub().setSndHWM(0);
 
         connection.connect();
         connection.waitUntilClose();
         // Abandoned snippet threads or user threads must not keep a closed kernel alive.
-        System.exit(0);
+        ExitGuard.exitKernel(0);
     }
 }

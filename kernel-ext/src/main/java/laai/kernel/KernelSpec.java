@@ -25,12 +25,20 @@ public final class KernelSpec {
 
     private final String displayName;
     private final Path java;
+    private final int javaVersion;
     private final String classpath;
     private final List<String> jvmOptions;
 
+    /** A spec for {@code java} of the running JVM's version (see {@link #currentJava()}). */
     public KernelSpec(String displayName, Path java, String classpath, List<String> jvmOptions) {
+        this(displayName, java, Runtime.version().feature(), classpath, jvmOptions);
+    }
+
+    /** @param javaVersion the feature version of {@code java} (17, 21, ...): some options depend on it */
+    public KernelSpec(String displayName, Path java, int javaVersion, String classpath, List<String> jvmOptions) {
         this.displayName = displayName;
         this.java = java;
+        this.javaVersion = javaVersion;
         this.classpath = classpath;
         this.jvmOptions = List.copyOf(jvmOptions);
     }
@@ -46,6 +54,7 @@ public final class KernelSpec {
         argv.add("-cp");
         argv.add(classpath);
         argv.addAll(STANDARD_JVM_OPTIONS);
+        argv.addAll(ExitGuard.jvmOptions(javaVersion)); // so that a cell's System.exit can be refused
         argv.addAll(jvmOptions); // after the standard ones, so a user -D wins
         argv.add(KernelMain.class.getName());
         argv.add("{connection_file}");

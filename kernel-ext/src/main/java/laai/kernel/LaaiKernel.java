@@ -1,5 +1,7 @@
 package laai.kernel;
 
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -7,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import org.dflib.jjava.jupyter.Extension;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
@@ -19,9 +22,12 @@ import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishStream;
 
 import laai.kernel.eval.CellEvaluator;
 import laai.kernel.eval.CellFailure;
+import laai.kernel.output.OutputCoalescer;
 import laai.kernel.render.DefaultRenderers;
 
 /**
@@ -49,6 +55,8 @@ public final class LaaiKernel extends BaseKernel {
 
     private final CellEvaluator evaluator;
     private final CodeAssistant assistant;
+    /** Between requests, output goes to the kernel process's own streams: its log. */
+    private final OutputCoalescer output = new OutputCoalescer(System.out, System.err);
 
     LaaiKernel(String name, String version, LanguageInfo languageInfo, List<HelpLink> helpLinks,
                HistoryManager historyManager, JupyterIO io, CommManager commManager, Renderer renderer,
@@ -88,8 +96,49 @@ public final class LaaiKernel extends BaseKernel {
         try {
             super.onShutdown(isRestarting);
         } finally {
+            output.close();
             evaluator.close();
         }
+    }
+
+    /**
+     * System.out and System.err of a request print into the {@link OutputCoalescer} rather than
+     * jjava's streams, which send one message per line. Everything printed is sent before the
+     * request's idle status: the deferred actions run after the reply and before idle.
+     */
+    @Override
+    protected void replaceOutputStreams(ShellReplyEnvironment env) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        InputStream oldIn = System.in;
+        output.attach((stream, text) -> publishDirectly(env, new PublishStream(
+                stream == OutputCoalescer.Stream.STDOUT ? PublishStream.StreamType.OUT : PublishStream.StreamType.ERR,
+                text)));
+        System.setOut(output.out());
+        System.setErr(output.err());
+        System.setIn(io.in);
+        env.defer(() -> {
+            output.detach();
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        });
+    }
+
+    /**
+     * Sends on the iopub socket itself: {@code env.publish} consults the environment's defer flag,
+     * which the Shell thread sets just before the reply, and a batch sent from the output thread
+     * at that moment would take the reply's place in the deferred queue.
+     */
+    private static void publishDirectly(ShellReplyEnvironment env, PublishStream content) {
+        env.getIopub().sendMessage(new Message<>(env.getContext(), content.getType(), content));
+    }
+
+    /** Output printed before a display is shown comes before it, as in Jupyter's own kernels. */
+    @Override
+    public void display(DisplayData data) {
+        output.flush();
+        super.display(data);
     }
 
     /**
@@ -110,9 +159,11 @@ public final class LaaiKernel extends BaseKernel {
         } catch (Error e) {
             throw new KernelFailure("The kernel failed while evaluating the cell", e);
         } finally {
-            // PrintStream only flushes on newlines; a trailing print() would otherwise be lost.
+            // Everything the cell printed, a trailing print() without newline included, goes out
+            // before its result or error.
             System.out.flush();
             System.err.flush();
+            output.flush();
         }
     }
 

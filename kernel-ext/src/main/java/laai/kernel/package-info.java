@@ -34,6 +34,10 @@
  *   <li>{@link laai.kernel.LaaiKernel#instance()} returns the running kernel from anywhere in
  *       notebook, magic or extension code.</li>
  *   <li>{@link laai.kernel.LiveDisplay} and {@link laai.kernel.ProgressBar} update one output in place.</li>
+ *   <li>What a cell prints goes out in batches, stdout and stderr in order, before its result, its
+ *       displays and its idle status ({@link laai.kernel.output.OutputCoalescer}).</li>
+ *   <li>{@code System.exit} and {@code Runtime.halt} in notebook code are refused with a
+ *       {@code SecurityException} (on Java 17 to 23; see {@code ExitGuard}): the session survives.</li>
  * </ul>
  *
  * <h2>Install</h2>

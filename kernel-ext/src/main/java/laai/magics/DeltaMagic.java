@@ -1,5 +1,6 @@
 package laai.magics;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,21 +26,24 @@ final class DeltaMagic implements MagicCommand {
 
     private static final Syntax SYNTAX = new Syntax("delta",
             String.join(System.lineSeparator(),
-                    "usage: %delta save NAME [--file PATH]",
+                    "usage: %delta save NAME [--file PATH] [--overwrite]",
                     "       %delta load NAME|FILE.safetensors [--file PATH]",
                     "       %delta show NAME",
                     "       %delta list"),
             String.join(System.lineSeparator(),
                     "The session keeps each learned Δ under a name (the task's after %intervene).",
                     "  save   writes it as safetensors with its metadata (model, layer, site, task, γ, λ, N, ...)",
-                    "         to PATH, default out/deltas/NAME.safetensors in the repository",
+                    "         to PATH, default out/deltas/NAME.safetensors in the repository. out/deltas/ is",
+                    "         created when missing; the folder of a --file PATH must exist (a mistyped folder",
+                    "         is reported, not created). An existing file is replaced only with --overwrite",
                     "  load   reads one back under NAME (from PATH, or out/deltas/NAME.safetensors, or the",
                     "         .safetensors file given as NAME)",
                     "  show   plots ‖Δ_h‖ per head: the heads group lasso kept",
                     "  list   a table of the session's Δs"),
             MagicsArgs.builder().required("ACTION").optional("NAME").keyword("file", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("overwrite", MagicsArgs.KeywordSpec.ONCE)
                     .onlyKnownKeywords().onlyKnownFlags().build(),
-            Set.of());
+            Set.of("overwrite"));
 
     @Override
     public Syntax syntax() {
@@ -53,13 +57,24 @@ final class DeltaMagic implements MagicCommand {
         if (action.equals("list")) {
             return list(session.deltas());
         }
+        if (a.isSet("overwrite") && !action.equals("save")) {
+            throw a.problem("--overwrite only applies to %delta save");
+        }
         String name = a.required("NAME");
         switch (action) {
             case "save": {
                 Delta delta = session.delta(name);
-                Path file = a.has("file") ? session.repository().resolve(a.string("file", null)) : defaultFile(session, name);
+                boolean named = a.has("file");
+                Path file = named ? session.repository().resolve(a.string("file", null)) : defaultFile(session, name);
+                String created = ensureFolder(file, named);
+                boolean replacing = Files.exists(file);
+                if (replacing && !a.isSet("overwrite")) {
+                    throw new MagicException(file + " already exists: pass --overwrite to replace it, or choose "
+                            + "another --file");
+                }
                 delta.save(file);
-                return "saved " + delta.describe() + " to " + file;
+                return "saved " + delta.describe() + " to " + file + created
+                        + (replacing ? " (replaced the file that was there)" : "");
             }
             case "load": {
                 Path file = a.has("file") ? session.repository().resolve(a.string("file", null))
@@ -81,6 +96,28 @@ final class DeltaMagic implements MagicCommand {
                 return chart;
             }
         }
+    }
+
+    /**
+     * The default folder, out/deltas/, is the project's own and is created when missing (returns
+     * a note saying so). A folder the user named must exist: a typo should be an error, not a new
+     * folder that the next save, spelt right, will not find.
+     */
+    private static String ensureFolder(Path file, boolean named) {
+        Path folder = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(folder)) {
+            return "";
+        }
+        if (named) {
+            throw new MagicException("no folder " + folder + " to save " + file.getFileName() + " in: create it "
+                    + "first, or leave out --file to save under out/deltas/");
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new MagicException("cannot create " + folder + ": " + e.getMessage(), e);
+        }
+        return " (created the folder " + folder + ")";
     }
 
     /** A Δ from another model would fail later, deep in a forward pass; say so now. */

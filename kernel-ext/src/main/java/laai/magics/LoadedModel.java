@@ -5,7 +5,6 @@ import java.nio.file.Path;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import laai.checkpoint.Checkpoint;
 import laai.eval.Experiment;
 import laai.eval.PromptEncoder;
 import laai.kernel.MagicException;
@@ -21,14 +20,20 @@ import tech.tablesaw.api.Table;
 /** A model folder loaded for the session: the model, its tokenizer, and an experiment on them. */
 public final class LoadedModel implements AutoCloseable {
 
+    /** What {@code %model load} asked for; enough to load the same model again. */
+    record Request(Path dir, String device, DataType dtype, String matmulPrecision) {
+    }
+
+    private final Request request;
     private final Path dir;
     private final Llama model;
     private final TextTokenizer tokenizer;
     private final Experiment experiment;
     private final MatmulPrecision precision;
 
-    private LoadedModel(Path dir, Llama model, TextTokenizer tokenizer, MatmulPrecision precision) {
-        this.dir = dir;
+    private LoadedModel(Request request, Llama model, TextTokenizer tokenizer, MatmulPrecision precision) {
+        this.request = request;
+        this.dir = request.dir();
         this.model = model;
         this.tokenizer = tokenizer;
         this.precision = precision;
@@ -36,31 +41,37 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * Reads what can be read cheaply (config, weight index, tokenizer file) so that a wrong folder
-     * is reported before the session gives up the model it has.
+     * Reads what can be read cheaply (config, tensor headers and their shapes against the config,
+     * the tokenizer file) so that a wrong folder is reported before the session gives up the
+     * model it has. What only reading the data finds (a NaN weight) is left to {@link #load}.
      */
     static void check(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new MagicException("no model folder at " + dir
                     + " (a Hugging Face folder with config.json, *.safetensors and tokenizer.json)");
         }
-        ModelConfig.load(dir);
-        Checkpoint.open(dir).close();
+        Llama.checkFolder(dir);
         if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             throw new MagicException("missing tokenizer.json in " + dir);
         }
     }
 
-    static LoadedModel load(Path dir, String device, DataType dtype, String matmulPrecision) {
-        Device d = Djl.device(device);
-        MatmulPrecision precision = MatmulPrecision.apply(matmulPrecision, () -> ModelConfig.load(dir).parameterCount(), d);
-        Llama model = Llama.load(dir, d, Llama.computeType(d, dtype), dtype);
+    static LoadedModel load(Request request) {
+        Path dir = request.dir();
+        Device d = Djl.device(request.device());
+        MatmulPrecision precision = MatmulPrecision.apply(request.matmulPrecision(),
+                () -> ModelConfig.load(dir).parameterCount(), d);
+        Llama model = Llama.load(dir, d, Llama.computeType(d, request.dtype()), request.dtype());
         try {
-            return new LoadedModel(dir, model, TextTokenizer.load(dir), precision);
+            return new LoadedModel(request, model, TextTokenizer.load(dir), precision);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    Request request() {
+        return request;
     }
 
     public Path dir() {

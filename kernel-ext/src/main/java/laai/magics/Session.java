@@ -50,8 +50,8 @@ public final class Session {
     // ---- model
 
     /**
-     * Loads a model folder, replacing (and freeing) the current model. The folder is checked
-     * first, so a wrong path keeps the current model.
+     * Loads a model folder, replacing (and freeing) the current model. A folder that cannot be
+     * loaded leaves the current model in place (see {@link #load(Path, String, DataType, String)}).
      */
     public synchronized LoadedModel load(Path dir, String device, DataType dtype) {
         return load(dir, device, dtype, "auto");
@@ -61,20 +61,46 @@ public final class Session {
      * As {@link #load(Path, String, DataType)}, first setting libtorch's float32 matmul precision
      * ({@code auto}, {@code highest}, {@code high}, {@code medium}; see
      * {@link laai.runtime.MatmulPrecision}) for the whole kernel.
+     *
+     * <p>A failed load keeps the current model: the folder's config and tensor shapes are checked
+     * before anything is given up; the current model is then freed before the new one is read,
+     * since two models may not fit in memory, and if reading fails after all (a NaN weight, an
+     * unreadable tokenizer) it is loaded again from its folder with its settings. Task, Δs and
+     * results stay in the session throughout.
      */
     public synchronized LoadedModel load(Path dir, String device, DataType dtype, String matmulPrecision) {
-        LoadedModel.check(dir);
-        String previous = unload();
+        String current = loaded == null ? null : loaded.name();
         try {
-            loaded = LoadedModel.load(dir, device, dtype, matmulPrecision);
+            LoadedModel.check(dir);
+        } catch (RuntimeException e) {
+            throw current == null ? e : keeping(current, dir, e, "");
+        }
+        LoadedModel.Request previous = loaded == null ? null : loaded.request();
+        unload();
+        try {
+            loaded = LoadedModel.load(new LoadedModel.Request(dir, device, dtype, matmulPrecision));
+            return loaded;
         } catch (RuntimeException e) {
             if (previous == null) {
                 throw e;
             }
-            throw new MagicException("cannot load " + dir + ": " + e.getMessage() + " (the previous model, "
-                    + previous + ", was unloaded first to free its memory)", e);
+            try {
+                loaded = LoadedModel.load(previous);
+            } catch (RuntimeException again) {
+                throw new MagicException(failure(dir, e) + "; the previous model, " + current + ", was unloaded to "
+                        + "make room and could not be loaded again: " + again.getMessage(), e);
+            }
+            throw keeping(current, dir, e, " (freed to make room, then loaded again)");
         }
-        return loaded;
+    }
+
+    private static MagicException keeping(String current, Path dir, RuntimeException e, String how) {
+        return new MagicException(failure(dir, e) + "; " + current + " stays loaded" + how, e);
+    }
+
+    /** One line: what could not be loaded, and why. Our own messages already name the folder. */
+    private static String failure(Path dir, RuntimeException e) {
+        return e instanceof MagicException ? e.getMessage() : "cannot load " + dir + ": " + e.getMessage();
     }
 
     /** Frees the model; returns its name, or null when none was loaded. */

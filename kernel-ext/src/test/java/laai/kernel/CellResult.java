@@ -66,13 +66,46 @@ public final class CellResult {
     }
 
     public String stdout() {
+        return stream("stdout");
+    }
+
+    public String stderr() {
+        return stream("stderr");
+    }
+
+    private String stream(String name) {
         StringBuilder s = new StringBuilder();
         for (JsonObject o : outputs("stream")) {
-            if (o.get("name").getAsString().equals("stdout")) {
+            if (o.get("name").getAsString().equals(name)) {
                 s.append(o.get("text").getAsString());
             }
         }
         return s.toString();
+    }
+
+    /**
+     * Every output in order, one entry per message: {@code stdout:TEXT}, {@code stderr:TEXT}, or
+     * the message type for anything else. Consecutive stream messages of one name are joined, so
+     * the result does not depend on how the kernel split its output into messages.
+     */
+    public List<String> sequence() {
+        List<String> sequence = new ArrayList<>();
+        for (JsonObject o : outputs) {
+            String type = o.get("type").getAsString();
+            String entry = type;
+            if (type.equals("stream")) {
+                JsonObject content = o.getAsJsonObject("content");
+                String prefix = content.get("name").getAsString() + ":";
+                entry = prefix + content.get("text").getAsString();
+                int last = sequence.size() - 1;
+                if (last >= 0 && sequence.get(last).startsWith(prefix)) {
+                    sequence.set(last, sequence.get(last) + content.get("text").getAsString());
+                    continue;
+                }
+            }
+            sequence.add(entry);
+        }
+        return sequence;
     }
 
     public Optional<JsonObject> error() {

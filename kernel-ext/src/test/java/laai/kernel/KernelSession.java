@@ -31,12 +31,17 @@ public final class KernelSession implements AutoCloseable {
     }
 
     public static KernelSession start() throws Exception {
+        return start(JupyterTools.KERNEL_NAME);
+    }
+
+    /** Starts the kernelspec {@code kernelName} from the tests' Jupyter path (see {@link InstalledKernel}). */
+    public static KernelSession start(String kernelName) throws Exception {
         Path jupyterPath = InstalledKernel.jupyterPath();
         Path script = JupyterTools.workDir().resolve("kernel_driver.py");
         try (var in = KernelSession.class.getResourceAsStream("kernel_driver.py")) {
             Files.write(script, in.readAllBytes());
         }
-        ProcessBuilder pb = new ProcessBuilder(JupyterTools.PYTHON.toString(), script.toString(), JupyterTools.KERNEL_NAME)
+        ProcessBuilder pb = new ProcessBuilder(JupyterTools.PYTHON.toString(), script.toString(), kernelName)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         JupyterTools.configure(pb.environment(), jupyterPath);
         KernelSession session = new KernelSession(pb.start());
@@ -54,10 +59,22 @@ public final class KernelSession implements AutoCloseable {
 
     /** Executes {@code code}, sending an interrupt_request after {@code interruptAfterSeconds} if > 0. */
     public CellResult execute(String code, double interruptAfterSeconds) throws IOException {
+        return execute(code, interruptAfterSeconds, 30);
+    }
+
+    /**
+     * Executes {@code code}, waiting at most {@code timeoutSeconds} for the kernel to go idle
+     * (a cell that never reaches idle comes back {@link CellResult#timedOut()}).
+     */
+    public CellResult executeWithin(String code, int timeoutSeconds) throws IOException {
+        return execute(code, 0, timeoutSeconds);
+    }
+
+    private CellResult execute(String code, double interruptAfterSeconds, int timeoutSeconds) throws IOException {
         JsonObject request = new JsonObject();
         request.addProperty("op", "execute");
         request.addProperty("code", code);
-        request.addProperty("timeout", 30);
+        request.addProperty("timeout", timeoutSeconds);
         if (interruptAfterSeconds > 0) {
             request.addProperty("interrupt_after", interruptAfterSeconds);
         }

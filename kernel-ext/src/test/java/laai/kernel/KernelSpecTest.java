@@ -19,7 +19,7 @@ class KernelSpecTest {
 
     @Test
     void argvLaunchesKernelMainWithTheStandardOptions() {
-        KernelSpec spec = new KernelSpec("Java (laai)", KernelSpec.currentJava(), "a.jar" + File.pathSeparator + "b.jar",
+        KernelSpec spec = new KernelSpec("Java (laai)", KernelSpec.currentJava(), 17, "a.jar" + File.pathSeparator + "b.jar",
                 List.of("-Xmx2g"));
         List<String> argv = spec.argv();
         assertTrue(Path.of(argv.get(0)).isAbsolute(), argv.get(0));
@@ -27,6 +27,16 @@ class KernelSpecTest {
         assertEquals(List.of("-cp", "a.jar" + File.pathSeparator + "b.jar", "-Djava.awt.headless=true",
                 "-Dfile.encoding=UTF-8", "-Dai.djl.offline=true", "-Xmx2g", "laai.kernel.KernelMain", "{connection_file}"),
                 argv.subList(1, argv.size()));
+    }
+
+    @Test
+    void theSecurityManagerIsAllowedWhereTheJavaVersionNeedsIt() {
+        for (int version : new int[] {17, 18, 21, 23, 24, 25}) {
+            List<String> argv = new KernelSpec("J", Path.of("java"), version, "x.jar", List.of()).argv();
+            // 17 allows one by default; 24 and later have none and refuse to start with the option.
+            assertEquals(version >= 18 && version <= 23, argv.contains("-Djava.security.manager=allow"),
+                    "Java " + version + ": " + argv);
+        }
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,11 +34,49 @@ class NotebookExecutionTest {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void notebookExecutesWithNbconvert() throws Exception {
+        JsonArray cells = execute("kernel-test", CELLS);
+        assertEquals("42", data(cells, 1, "text/plain"));
+        assertTrue(data(cells, 3, "text/html").contains("<table"));
+        assertTrue(data(cells, 4, "image/png").length() > 100);
+        assertEquals("äö\n", joined(output(cells, 5).get("text")));
+        assertTrue(joined(output(cells, 6).getAsJsonObject("data").get("text/html")).contains("value=\"2\""),
+                "the executed notebook keeps the final state of the live display");
+    }
+
+    /**
+     * 100,000 lines of 100 bytes through nbclient: every byte arrives, in order, and the cell (from
+     * the client's busy to its idle, as nbclient records them) takes under 10 s.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aHundredThousandLinesArriveWholeThroughNbclient() throws Exception {
+        JsonArray cells = execute("flood-test", List.of(KernelOutputTest.FLOOD, "1 + 1"));
+        StringBuilder stdout = new StringBuilder();
+        for (var o : cells.get(0).getAsJsonObject().getAsJsonArray("outputs")) {
+            JsonObject out = o.getAsJsonObject();
+            assertEquals("stream", out.get("output_type").getAsString(), out.toString());
+            assertEquals("stdout", out.get("name").getAsString());
+            stdout.append(joined(out.get("text")));
+        }
+        String expected = KernelOutputTest.expectedFlood();
+        assertEquals(expected.length(), stdout.length(), "bytes received");
+        assertTrue(expected.contentEquals(stdout), "every line whole and in order");
+        assertEquals("2", data(cells, 1, "text/plain"));
+
+        JsonObject timing = cells.get(0).getAsJsonObject().getAsJsonObject("metadata").getAsJsonObject("execution");
+        Duration cell = Duration.between(Instant.parse(timing.get("iopub.status.busy").getAsString()),
+                Instant.parse(timing.get("iopub.status.idle").getAsString()));
+        System.out.println("NotebookExecutionTest: 100,000 lines in " + cell.toMillis() + " ms (busy to idle)");
+        assertTrue(cell.compareTo(Duration.ofSeconds(10)) < 0, "took " + cell);
+    }
+
+    /** Executes the cells as a notebook with {@code jupyter nbconvert --execute}; returns its cells. */
+    private static JsonArray execute(String name, List<String> sources) throws Exception {
         Path jupyterPath = InstalledKernel.jupyterPath();
         Path dir = Files.createDirectories(JupyterTools.workDir().resolve("notebook"));
-        Path notebook = dir.resolve("kernel-test.ipynb");
-        Files.writeString(notebook, notebookJson(), StandardCharsets.UTF_8);
-        Path executed = dir.resolve("kernel-test.out.ipynb");
+        Path notebook = dir.resolve(name + ".ipynb");
+        Files.writeString(notebook, notebookJson(sources), StandardCharsets.UTF_8);
+        Path executed = dir.resolve(name + ".out.ipynb");
         Files.deleteIfExists(executed);
 
         ProcessBuilder pb = new ProcessBuilder(JupyterTools.JUPYTER.toString(), "nbconvert", "--to", "notebook",
@@ -47,15 +87,8 @@ class NotebookExecutionTest {
         Process process = pb.start();
         String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), log);
-
-        JsonArray cells = JsonParser.parseString(Files.readString(executed, StandardCharsets.UTF_8))
+        return JsonParser.parseString(Files.readString(executed, StandardCharsets.UTF_8))
                 .getAsJsonObject().getAsJsonArray("cells");
-        assertEquals("42", data(cells, 1, "text/plain"));
-        assertTrue(data(cells, 3, "text/html").contains("<table"));
-        assertTrue(data(cells, 4, "image/png").length() > 100);
-        assertEquals("äö\n", joined(output(cells, 5).get("text")));
-        assertTrue(joined(output(cells, 6).getAsJsonObject("data").get("text/html")).contains("value=\"2\""),
-                "the executed notebook keeps the final state of the live display");
     }
 
     private static JsonObject output(JsonArray cells, int cell) {
@@ -78,9 +111,9 @@ class NotebookExecutionTest {
         return e.getAsString();
     }
 
-    private static String notebookJson() {
+    private static String notebookJson(List<String> sources) {
         JsonArray cells = new JsonArray();
-        for (String source : CELLS) {
+        for (String source : sources) {
             JsonObject cell = new JsonObject();
             cell.addProperty("cell_type", "code");
             cell.add("execution_count", null);
