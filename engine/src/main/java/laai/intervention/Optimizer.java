@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import laai.runtime.Interrupted;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,12 +75,26 @@ public final class Optimizer {
             List<Run> active = new ArrayList<>();
             for (Run r : runs) if (!r.done) active.add(r);
             if (active.isEmpty()) break;
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.currentThread().isInterrupted() || !step(path, manager, engine, runs, active, step)) {
+                // Interrupted between steps or during one (the model's layers throw Interrupted):
+                // every Δ keeps its best so far, and the caller, seeing the flag, reports them.
                 for (Run r : active) r.stop("interrupted before step " + step, step - 1);
                 break;
             }
-            // A non-finite loss stops its Δ and the step is computed again for the others: through
-            // the shared attention, its NaN rows would otherwise reach their gradients.
+        }
+        List<Result> results = new ArrayList<>();
+        for (Run r : runs) results.add(r.result());
+        return results;
+    }
+
+    /**
+     * One step of the Δs still training; false when an interrupt stopped it, before any Δ changed.
+     * A non-finite loss stops its Δ and the step is computed again for the others: through the
+     * shared attention, its NaN rows would otherwise reach their gradients.
+     */
+    private static boolean step(LossPath path, NDManager manager, Engine engine, List<Run> runs, List<Run> active,
+                                int step) {
+        try {
             while (!active.isEmpty()) {
                 int[] which = new int[active.size()];
                 for (int a = 0; a < which.length; a++) which[a] = runs.indexOf(active.get(a));
@@ -112,10 +127,10 @@ public final class Optimizer {
                 for (int a = 0; a < active.size(); a++) active.get(a).step(step, losses[a], grads[a]);
                 break;
             }
+            return true;
+        } catch (Interrupted e) {
+            return false;
         }
-        List<Result> results = new ArrayList<>();
-        for (Run r : runs) results.add(r.result());
-        return results;
     }
 
     /** One Δ's optimisation state. */
