@@ -13,6 +13,7 @@ import laai.eval.ResultRow;
 import laai.eval.Sweep;
 import laai.intervention.Delta;
 import laai.kernel.MagicException;
+import laai.kernel.eval.AbandonedThreads;
 import laai.model.Llama;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -24,7 +25,11 @@ import tech.tablesaw.api.Table;
  * ({@code Laai.session()}): the loaded model, the current task, named Δs, and every result.
  *
  * <p>A failed magic changes nothing here: state is only replaced once a magic has succeeded, so
- * an error, an interrupt or a diverged optimisation keeps the model and the earlier results.
+ * an error or a diverged optimisation keeps the model and the earlier results.
+ *
+ * <p>Once the kernel has reported a cell interrupted, nothing from that cell changes the session:
+ * a cell thread that ignored its interrupt is given up, and every change made here is refused to
+ * such a thread ({@link AbandonedThreads}).
  */
 public final class Session {
 
@@ -65,8 +70,9 @@ public final class Session {
     public synchronized LoadedModel load(Path dir, String device, DataType dtype, String matmulPrecision) {
         LoadedModel.check(dir);
         String previous = unload();
+        LoadedModel fresh;
         try {
-            loaded = LoadedModel.load(dir, device, dtype, matmulPrecision);
+            fresh = LoadedModel.load(dir, device, dtype, matmulPrecision);
         } catch (RuntimeException e) {
             if (previous == null) {
                 throw e;
@@ -74,11 +80,19 @@ public final class Session {
             throw new MagicException("cannot load " + dir + ": " + e.getMessage() + " (the previous model, "
                     + previous + ", was unloaded first to free its memory)", e);
         }
+        // Loading is not interruptible; a load that outlived its cell's interrupt is dropped.
+        try {
+            AbandonedThreads.unlessAbandoned(() -> loaded = fresh);
+        } catch (RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
         return loaded;
     }
 
     /** Frees the model; returns its name, or null when none was loaded. */
     public synchronized String unload() {
+        AbandonedThreads.checkCurrent();
         if (loaded == null) {
             return null;
         }
@@ -95,6 +109,8 @@ public final class Session {
 
     /** The loaded model folder; a clear error when there is none. */
     public synchronized LoadedModel loaded() {
+        // An interrupted cell's work that outlived the interrupt stops here, at its next use.
+        AbandonedThreads.checkCurrent();
         if (loaded == null) {
             throw new MagicException("no model loaded: run %model load [DIR] first (default DIR: models/demo)");
         }
@@ -119,7 +135,7 @@ public final class Session {
     // ---- task
 
     synchronized void task(SessionTask task) {
-        this.task = task;
+        AbandonedThreads.unlessAbandoned(() -> this.task = task);
     }
 
     /** The task of the last {@code %task}; a clear error when there is none. */
@@ -133,7 +149,7 @@ public final class Session {
     // ---- deltas
 
     public synchronized void putDelta(String name, Delta delta) {
-        deltas.put(name, delta);
+        AbandonedThreads.unlessAbandoned(() -> deltas.put(name, delta));
     }
 
     /** A Δ by name: the task name after {@code %intervene}, or the name given to {@code %delta load}. */
@@ -154,22 +170,26 @@ public final class Session {
     // ---- results
 
     synchronized void record(Table table, List<ResultRow> rows) {
-        lastTable = table;
-        lastRows = List.copyOf(rows);
-        allRows.addAll(rows);
+        AbandonedThreads.unlessAbandoned(() -> {
+            lastTable = table;
+            lastRows = List.copyOf(rows);
+            allRows.addAll(rows);
+        });
     }
 
     synchronized void recordLosses(String run, List<Double> curve) {
-        losses.put(run, List.copyOf(curve));
+        AbandonedThreads.unlessAbandoned(() -> losses.put(run, List.copyOf(curve)));
     }
 
     synchronized void recordChart(Chart<?, ?> chart) {
-        lastChart = chart;
+        AbandonedThreads.unlessAbandoned(() -> lastChart = chart);
     }
 
     synchronized void recordSweep(Sweep sweep) {
-        lastSweep = sweep;
-        sweep.losses().forEach(this::recordLosses);
+        AbandonedThreads.unlessAbandoned(() -> {
+            lastSweep = sweep;
+            sweep.losses().forEach(this::recordLosses);
+        });
     }
 
     /** The table of the last magic that produced results. */

@@ -71,13 +71,28 @@ public final class KernelSession implements AutoCloseable {
      * {@link CellResult#stoppedAfter()} then tells how long the kernel took to stop.
      */
     public CellResult executeAndInterruptOn(String code, String pattern, int timeoutSeconds) throws IOException {
+        return executeAndInterruptOn(code, pattern, 0, timeoutSeconds);
+    }
+
+    /** As {@link #executeAndInterruptOn(String, String, int)}, interrupting {@code delaySeconds} after the match. */
+    public CellResult executeAndInterruptOn(String code, String pattern, double delaySeconds, int timeoutSeconds)
+            throws IOException {
         JsonObject request = new JsonObject();
         request.addProperty("op", "execute");
         request.addProperty("code", code);
         request.addProperty("timeout", timeoutSeconds);
         request.addProperty("interrupt_on", pattern);
+        request.addProperty("interrupt_delay", delaySeconds);
         send(request);
         return new CellResult(read());
+    }
+
+    /** Sends an interrupt_request while no cell runs (a second interrupt, after the cell's own). */
+    public void interrupt() throws IOException {
+        JsonObject request = new JsonObject();
+        request.addProperty("op", "interrupt");
+        send(request);
+        read();
     }
 
     /** The complete_reply content for the cursor at the end of {@code code}. */
