@@ -9,6 +9,7 @@ import java.util.Map;
 
 import ai.djl.ndarray.types.DataType;
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.ResultRow;
 import laai.eval.Sweep;
 import laai.intervention.Delta;
@@ -27,9 +28,12 @@ import tech.tablesaw.api.Table;
  * <p>A failed magic changes nothing here: state is only replaced once a magic has succeeded, so
  * an error or a diverged optimisation keeps the model and the earlier results.
  *
- * <p>Once the kernel has reported a cell interrupted, nothing from that cell changes the session:
- * a cell thread that ignored its interrupt is given up, and every change made here is refused to
- * such a thread ({@link AbandonedThreads}).
+ * <p>An interrupted magic keeps exactly what it finished before it stopped, and nothing else
+ * ({@link #keepInterrupted}): the result rows it completed, and the Δs it trained, in full or up to
+ * the interrupt, under their usual names with "-interrupted" appended. It does so on its own
+ * thread before the kernel reports the interrupt; after that, nothing from that cell changes the
+ * session: a cell thread that ignored its interrupt is given up, and every change made here is
+ * refused to such a thread ({@link AbandonedThreads}).
  */
 public final class Session {
 
@@ -189,6 +193,27 @@ public final class Session {
         AbandonedThreads.unlessAbandoned(() -> {
             lastSweep = sweep;
             sweep.losses().forEach(this::recordLosses);
+        });
+    }
+
+    /**
+     * What an interrupted magic finished, kept in one change: its rows (when there are any, as the
+     * last table), its Δs with their loss curves, and an interrupted sweep (may be null). All or
+     * nothing: a thread given up meanwhile keeps none of it.
+     */
+    synchronized void keepInterrupted(Table table, List<ResultRow> rows, Map<String, Finished.TrainedDelta> trained,
+                                      Sweep sweep) {
+        AbandonedThreads.unlessAbandoned(() -> {
+            if (sweep != null) {
+                recordSweep(sweep);
+            }
+            trained.forEach((name, d) -> {
+                deltas.put(name, d.delta());
+                losses.put(name, List.copyOf(d.trained().result().losses()));
+            });
+            if (!rows.isEmpty()) {
+                record(table, rows);
+            }
         });
     }
 

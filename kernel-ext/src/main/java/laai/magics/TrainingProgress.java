@@ -71,7 +71,7 @@ final class TrainingProgress implements RunListener {
 
     /** Shows what happens between trainings (baselines, evaluation). */
     void note(String what) {
-        progress.update(done, what);
+        progress.note(done, what);
     }
 
     void finish(String summary) {
