@@ -59,7 +59,7 @@ final class BaselineMagic implements MagicCommand {
         try {
             row = experiment.baseline(method, split, s, shots);
         } catch (Interrupted e) {
-            throw InterruptedRun.keep(e, "%baseline", method, new Finished(null), session, d -> null);
+            throw InterruptedRun.keep(e, "%baseline", method, new Finished(null), session, d -> method);
         }
         progress.finish("done");
         Table table = ResultTables.of(String.format(Locale.ROOT, "%%baseline %s on %s (%d test pairs%s)", method,

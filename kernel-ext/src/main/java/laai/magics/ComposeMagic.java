@@ -70,9 +70,8 @@ final class ComposeMagic implements MagicCommand {
         try {
             out = new Composition(experiment).run(taskA, taskB, weights[0], weights[1], s, finished);
         } catch (Interrupted e) {
-            // Δ_A, Δ_B and the re-optimised Δ, under the names a finished run gives them.
-            throw InterruptedRun.keep(e, "%compose", title, finished, session,
-                    d -> d.job().task().equals(chained) ? chained : d.job().task());
+            // Δ_A, Δ_B and the re-optimised Δ are named after their tasks (A, B, A->B), as a finished run names them.
+            throw InterruptedRun.keep(e, "%compose", title, finished, session, d -> d.job().task());
         }
         TrainingChecks.checkDelta(out.deltaA(), "Δ_A (" + taskA.name() + ")", s);
         TrainingChecks.checkDelta(out.deltaB(), "Δ_B (" + taskB.name() + ")", s);
