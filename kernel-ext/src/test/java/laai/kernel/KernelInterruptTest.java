@@ -37,7 +37,7 @@ class KernelInterruptTest {
     @Test
     void loopIgnoringInterruptsIsReportedByNameAndASecondInterruptStopsIt() throws Exception {
         kernel.execute("int before = 1;");
-        String runaway = kernel.execute("Thread.currentThread().getName()").plain().replace("\"", "");
+        String runaway = kernel.execute("Thread.currentThread().getName()").plain();
         long t0 = System.nanoTime();
         CellResult cell = kernel.execute("while (true) { }", 1.0);
         double seconds = (System.nanoTime() - t0) / 1e9 - 1.0;
@@ -54,9 +54,22 @@ class KernelInterruptTest {
     }
 
     @Test
+    void aSecondInterruptWithinTheGracePeriodStopsTheLoopAtOnce() throws Exception {
+        String runaway = kernel.execute("Thread.currentThread().getName()").plain();
+        long t0 = System.nanoTime();
+        CellResult cell = kernel.execute("while (true) { }", 1.0, 0.3);
+        double seconds = (System.nanoTime() - t0) / 1e9 - 1.0;
+        assertTrue(cell.traceback().startsWith("Interrupted twice."), cell.traceback());
+        assertTrue(cell.traceback().contains("its thread " + runaway + " was stopped"), cell.traceback());
+        assertTrue(seconds < 1.5, "answered " + seconds + " s after the first interrupt");
+        assertEquals("false", alive(runaway));
+        assertEquals("5", kernel.execute("2 + 3").plain());
+    }
+
+    @Test
     void resetThreadStopsALoopIgnoringInterrupts() throws Exception {
-        String runaway = kernel.execute("Thread.currentThread().getName()").plain().replace("\"", "");
-        CellResult cell = kernel.execute("long spins = 0; while (true) { spins++; }", 1.0);
+        String runaway = kernel.execute("Thread.currentThread().getName()").plain();
+        CellResult cell = kernel.execute("{ long spins = 0; while (true) { spins++; } }", 1.0);
         assertTrue(cell.traceback().contains("abandoned thread " + runaway), cell.traceback());
         CellResult reset = kernel.execute("%reset-thread");
         assertEquals("ok", reset.status(), reset.toString());
@@ -66,15 +79,20 @@ class KernelInterruptTest {
     }
 
     @Test
-    void anAbandonedCellCannotChangeTheSessionLater() throws Exception {
-        // Ignores the interrupt for 3 s, then tries to keep a Δ: the interrupt was reported long before.
-        CellResult cell = kernel.execute("long end = System.nanoTime() + 3_000_000_000L;\n"
+    void anAbandonedCellCannotChangeTheSessionOrShowOutputLater() throws Exception {
+        // Ignores the interrupt for 4 s, then tries to show something and to keep a Δ: the interrupt
+        // was reported a second before, and another cell runs meanwhile. One snippet (a block), so
+        // that the interrupt cannot land between the compilation of two.
+        CellResult cell = kernel.execute("{ long end = System.nanoTime() + 4_000_000_000L;\n"
                 + "while (System.nanoTime() < end) { }\n"
+                + "LiveDisplay.show(\"<b>late</b>\");\n"
                 + "laai.magics.Laai.session().putDelta(\"late\", new laai.intervention.Delta(new float[] {1, 2}, 0, "
-                + "laai.model.Site.HEADS, 1, Map.of()));", 0.5);
+                + "laai.model.Site.HEADS, 1, Map.of())); }", 1.5);
         assertEquals("error", cell.status(), cell.toString());
         assertTrue(cell.traceback().contains("abandoned thread"), cell.traceback());
-        Thread.sleep(4_000);
+        CellResult next = kernel.execute("Thread.sleep(4_000); 7");
+        assertEquals("7", next.plain());
+        assertEquals(0, next.outputs("display_data").size(), "nothing of the abandoned cell shows here: " + next);
         assertEquals("false", kernel.execute("laai.magics.Laai.session().deltas().containsKey(\"late\")").plain());
     }
 

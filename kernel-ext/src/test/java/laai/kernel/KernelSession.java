@@ -54,12 +54,20 @@ public final class KernelSession implements AutoCloseable {
 
     /** Executes {@code code}, sending an interrupt_request after {@code interruptAfterSeconds} if > 0. */
     public CellResult execute(String code, double interruptAfterSeconds) throws IOException {
+        return execute(code, interruptAfterSeconds, 0);
+    }
+
+    /** As {@link #execute(String, double)}, and a second interrupt {@code againAfterSeconds} after the first if > 0. */
+    public CellResult execute(String code, double interruptAfterSeconds, double againAfterSeconds) throws IOException {
         JsonObject request = new JsonObject();
         request.addProperty("op", "execute");
         request.addProperty("code", code);
         request.addProperty("timeout", 30);
         if (interruptAfterSeconds > 0) {
             request.addProperty("interrupt_after", interruptAfterSeconds);
+        }
+        if (againAfterSeconds > 0) {
+            request.addProperty("interrupt_again_after", againAfterSeconds);
         }
         send(request);
         return new CellResult(read());

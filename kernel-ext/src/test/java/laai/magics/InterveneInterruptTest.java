@@ -67,6 +67,14 @@ class InterveneInterruptTest {
         assertEquals(List.of(), kept.deltas(), "nothing trained yet");
     }
 
+    /** The issue's own case: an interrupt a few seconds into %intervene, while 10-shot prompts decode. */
+    @Test
+    void aFewSecondsIn() throws Exception {
+        String magic = "%intervene --layer 1 --name early --test 300 --shots 10 --steps 5";
+        Kept kept = check(magic, "3 s in", () -> kernel.execute(magic, 3.0));
+        assertEquals(List.of(), kept.deltas(), "nothing trained yet");
+    }
+
     @Test
     void duringTheTraining() throws Exception {
         Kept kept = interrupt("%intervene --layer 1 --name train --test 10 --shots 2 --steps 1000000 --patience 1000000",
@@ -93,6 +101,11 @@ class InterveneInterruptTest {
         assertTrue(ok(kernel.execute("Laai.session().lastTable().name()")).plain().endsWith("(interrupted)"));
     }
 
+    @FunctionalInterface
+    private interface CellSupplier {
+        CellResult get() throws Exception;
+    }
+
     /** What the interrupted cell's message says it kept. */
     private record Kept(List<String> rows, List<String> deltas, String message) {}
 
@@ -102,10 +115,16 @@ class InterveneInterruptTest {
      * the session grown by exactly what the message lists, then and 3 s later.
      */
     private static Kept interrupt(String magic, String moment, double delay) throws Exception {
+        String when = String.format(java.util.Locale.ROOT, "%.1f s after /%s/", delay, moment);
+        return check(magic, when, () -> kernel.executeAndInterruptOn(magic, moment, delay, 300));
+    }
+
+    /** Runs {@code interrupted} (a cell interrupted at some moment) and checks what every moment must give. */
+    private static Kept check(String magic, String when, CellSupplier interrupted) throws Exception {
         List<String> deltasBefore = names(ok(kernel.execute(DELTAS)).plain());
         int rowsBefore = Integer.parseInt(ok(kernel.execute(ROWS)).plain());
 
-        CellResult cell = kernel.executeAndInterruptOn(magic, moment, delay, 300);
+        CellResult cell = interrupted.get();
         assertEquals("error", cell.status(), cell.toString());
         double stoppedAfter = cell.stoppedAfter().orElseThrow(() -> new AssertionError("never interrupted: " + cell));
         String message = cell.traceback();
@@ -113,8 +132,8 @@ class InterveneInterruptTest {
         assertFalse(message.contains("abandoned"), "the work stopped by itself: " + message);
         assertTrue(stoppedAfter < 2.0, "control came back " + stoppedAfter + " s after the interrupt");
         Kept kept = parse(message);
-        System.out.printf("%s%n  interrupted %.1f s after /%s/: control back %.2f s later%n  %s%n", magic, delay,
-                moment, stoppedAfter, message);
+        System.out.printf("%s%n  interrupted %s: control back %.2f s later%n  %s%n", magic, when, stoppedAfter,
+                message);
 
         for (int look = 0; look < 2; look++) {
             assertEquals("[]", ok(kernel.execute(OTHER_CELL_THREADS)).plain(), "no thread of the cell still runs");

@@ -3,7 +3,7 @@
 Started as `python3 kernel_driver.py KERNEL_NAME` (with JUPYTER_PATH pointing at the installed
 kernelspec). Reads one JSON request per line on stdin and answers one JSON line on stdout:
 
-  {"op": "execute", "code": "...", "timeout": 30, "interrupt_after": 1.0}
+  {"op": "execute", "code": "...", "timeout": 30, "interrupt_after": 1.0, "interrupt_again_after": 0.3}
       -> {"outputs": [{"type": "...", "content": {...}}, ...], "reply": {...}, "timed_out": false}
   {"op": "execute", "code": "...", "interrupt_on": "step [3-9]/", "interrupt_delay": 0.5}
       interrupts once an output of the cell matches that regular expression (and interrupt_delay
@@ -33,14 +33,18 @@ def answer(obj):
 
 def execute(km, kc, req):
     msg_id = kc.execute(req["code"], store_history=True, allow_stdin=False)
+    interrupted_at = None
     if req.get("interrupt_after"):
         time.sleep(req["interrupt_after"])
         km.interrupt_kernel()
+        interrupted_at = time.monotonic()
+        if req.get("interrupt_again_after"):
+            time.sleep(req["interrupt_again_after"])
+            km.interrupt_kernel()
     deadline = time.monotonic() + req.get("timeout", 30)
     interrupt_on = req.get("interrupt_on")
     interrupt_delay = req.get("interrupt_delay", 0)
     matched_at = None
-    interrupted_at = None
     outputs = []
     while True:
         now = time.monotonic()

@@ -55,6 +55,11 @@ public final class AbandonedThreads {
         }
     }
 
+    /** Whether the calling thread is one the kernel gave up on. */
+    public static boolean currentIsAbandoned() {
+        return isAbandoned(Thread.currentThread());
+    }
+
     static boolean isAbandoned(Thread thread) {
         synchronized (THREADS) {
             return THREADS.contains(thread);

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * or batch and keep what they finished (see laai.magics.Session). The cell is reported interrupted
  * once its code has stopped, or after {@link #STOP_GRACE_MS} if it ignores the interrupt: its
  * thread is then given up ({@link AbandonedThreads}: it can no longer change the session), later
- * cells run on a fresh thread, and the next interrupt, or {@code %reset-thread}, stops it.
+ * cells run on a fresh thread, and the next interrupt, or {@code %reset-thread}, stops it. A second
+ * interrupt within the grace period stops it at once.
  */
 public final class SnippetExecutor implements AutoCloseable {
 
@@ -93,6 +94,10 @@ public final class SnippetExecutor implements AutoCloseable {
      */
     public void requestInterrupt() {
         interruptRequested = true;
+        Progress beingStopped = stopping;
+        if (beingStopped != null) {
+            beingStopped.interruptedAgain = true; // impatience: no need to wait out the grace period
+        }
         Future<?> current = running;
         if (current != null) {
             current.cancel(true);
@@ -181,26 +186,64 @@ public final class SnippetExecutor implements AutoCloseable {
         volatile boolean completed;
         volatile Thread thread;
         volatile Throwable thrown;
+        volatile boolean interruptedAgain;
         final CountDownLatch finished = new CountDownLatch(1);
     }
 
+    /** The cancelled task whose code the Shell thread is waiting to stop, if any. */
+    private volatile Progress stopping;
+
     private EvalInterruptedException interrupted(Progress progress) {
+        stopping = progress;
         try {
             // A task cancelled before it started never runs, and never counts down.
-            if (!progress.started || progress.finished.await(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
+            if (!progress.started || awaitStop(progress)) {
                 return new EvalInterruptedException(progress.completed
                         ? "Interrupted after the cell's code had finished: everything it did is kept."
                         : stoppedMessage(progress.thrown));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            stopping = null;
         }
         Thread thread = progress.thread;
         abandonWorker(thread);
+        if (progress.interruptedAgain && stopAndWait(thread)) {
+            return new EvalInterruptedException("Interrupted twice. The cell's code ignored the first interrupt, "
+                    + "so its thread " + thread.getName() + " was stopped; later cells run on a fresh thread.");
+        }
         return new EvalInterruptedException("Interrupted. The cell's code ignored the interrupt for "
                 + STOP_GRACE_MS / 1000.0 + " s and keeps running on the abandoned thread " + thread.getName()
                 + ", which can no longer change the session; later cells run on a fresh thread. Interrupt again, "
                 + "or run %reset-thread, to stop it.");
+    }
+
+    /** Waits for cancelled code to stop: true if it did within the grace period and before a second interrupt. */
+    private static boolean awaitStop(Progress progress) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MS);
+        while (!progress.interruptedAgain) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            if (progress.finished.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        }
+        return progress.finished.getCount() == 0;
+    }
+
+    private static boolean stopAndWait(Thread thread) {
+        if (!stop(thread)) {
+            return false;
+        }
+        try {
+            thread.join(STOP_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 
     /**
