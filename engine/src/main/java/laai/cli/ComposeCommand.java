@@ -2,9 +2,11 @@ package laai.cli;
 
 import laai.eval.Composition;
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.PromptEncoder;
 import laai.model.Llama;
 import laai.model.TextTokenizer;
+import laai.runtime.Interrupted;
 import laai.tasks.PromptTemplate;
 import laai.tasks.Task;
 import picocli.CommandLine.Command;
@@ -14,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "compose", description = "Add Δ_A and Δ_B and evaluate on the chained task x → B(A(x)), against a re-optimised Δ and zero-shot.")
+@Command(name = "compose", description = {"Add Δ_A and Δ_B and evaluate on the chained task x → B(A(x)), against a re-optimised Δ and zero-shot.",
+        "Ctrl-C stops at the next step or batch, prints the rows finished so far and exits with 130."})
 final class ComposeCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin InterventionOptions options;
@@ -29,10 +32,16 @@ final class ComposeCommand implements Callable<Integer> {
             if (!Double.isFinite(w)) throw new IllegalArgumentException("--weights must be finite numbers, got " + w);
         }
         Task a = Task.resolve(tasks[0], Datasets.dir()), b = Task.resolve(tasks[1], Datasets.dir());
-        try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+        Finished finished = new Finished(new ProgressBar(!model.json));
+        try (Sigint sigint = Sigint.interruptsThisThread();
+             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
-            Composition.Outcome out = new Composition(experiment)
-                    .run(a, b, weights[0], weights[1], options.settings(layer), new ProgressBar(!model.json));
+            Composition.Outcome out;
+            try {
+                out = new Composition(experiment).run(a, b, weights[0], weights[1], options.settings(layer), finished);
+            } catch (Interrupted e) {
+                return Stopped.report(e, finished.rows(), model.json, null);
+            }
             InterveneCommand.print(out.rows(), model.json);
         }
         return 0;

@@ -1,11 +1,13 @@
 package laai.cli;
 
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
 import laai.model.Llama;
 import laai.model.TextTokenizer;
 import laai.report.ResultTables;
+import laai.runtime.Interrupted;
 import laai.tasks.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "intervene", description = "Learn Δ for a task at one layer; compare with zero-shot, k-shot and unregularised Δ.")
+@Command(name = "intervene", description = {"Learn Δ for a task at one layer; compare with zero-shot, k-shot and unregularised Δ.",
+        "Ctrl-C stops at the next step or batch, prints the rows finished so far, saves the Δ trained so far (--save) and exits with 130."})
 final class InterveneCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin InterventionOptions options;
@@ -35,11 +38,19 @@ final class InterveneCommand implements Callable<Integer> {
         boolean distribution = laai.tasks.DistributionTask.isDistributionFile(file);
         Task t = distribution ? null : Task.resolve(task, Datasets.dir());
         laai.tasks.DistributionTask d = distribution ? laai.tasks.DistributionTask.load(file) : null;
-        try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+        Experiment.Settings settings = options.settings(layer);
+        Finished finished = new Finished(new ProgressBar(!model.json));
+        try (Sigint sigint = Sigint.interruptsThisThread();
+             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, laai.tasks.PromptTemplate.DEFAULT), model.name());
-            List<ResultRow> rows = distribution
-                    ? experiment.interveneDistribution(d, options.settings(layer), new ProgressBar(!model.json))
-                    : experiment.intervene(t, options.settings(layer), new ProgressBar(!model.json));
+            List<ResultRow> rows;
+            try {
+                rows = distribution
+                        ? experiment.interveneDistribution(d, settings, finished)
+                        : experiment.intervene(t, settings, finished);
+            } catch (Interrupted e) {
+                return Stopped.report(e, finished.rows(), model.json, saveSoFar(finished, settings));
+            }
             String failed = save == null ? null : Outputs.attempt("--save", () -> experiment.lastDelta().save(save));
             if (failed == null && plots != null) {
                 failed = Outputs.attempt("--plots", () -> {
@@ -51,6 +62,27 @@ final class InterveneCommand implements Callable<Integer> {
             }
             return print(rows, model.json, failed);
         }
+    }
+
+    /**
+     * After an interrupt, {@code --save} writes the regularised Δ trained so far (the best seen
+     * before the interrupt, when its training was cut short); says what happened, for the report.
+     */
+    private String saveSoFar(Finished finished, Experiment.Settings settings) {
+        String notes = plots == null ? null : "--plots not written";
+        if (save == null) return notes;
+        Finished.TrainedDelta regularized = finished.deltas().stream()
+                .filter(d -> d.job().settings().equals(settings)).reduce((first, last) -> last).orElse(null);
+        String saved;
+        if (regularized == null) {
+            saved = "no Δ trained yet, --save not written";
+        } else {
+            Stopped.clearInterrupt();
+            String failed = Outputs.attempt("--save", () -> regularized.delta().save(save));
+            saved = failed != null ? failed
+                    : "the Δ trained so far saved to " + save + " (" + regularized.trained().result().stopReason() + ")";
+        }
+        return notes == null ? saved : saved + "; " + notes;
     }
 
     static void print(List<ResultRow> rows, boolean json) {

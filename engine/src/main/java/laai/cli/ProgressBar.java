@@ -1,21 +1,37 @@
 package laai.cli;
 
-import laai.intervention.StepListener;
+import java.util.Locale;
 
-/** A one-line progress bar on stderr while Δ is optimised. */
-final class ProgressBar implements StepListener {
+import laai.eval.ResultRow;
+import laai.eval.RunListener;
+
+/** A one-line progress bar on stderr while Δ is optimised, and a line per result row as it finishes. */
+final class ProgressBar implements RunListener {
     private final boolean enabled;
+    private final boolean steps;
+    private boolean barShown; // the bar's line has no newline yet
 
     ProgressBar(boolean enabled) {
-        this.enabled = enabled;
+        this(enabled, enabled);
+    }
+
+    private ProgressBar(boolean rows, boolean steps) {
+        this.enabled = rows;
+        this.steps = steps;
+    }
+
+    /** Rows only: a run of many trainings (the paper's table) would fill the terminal with bars. */
+    static ProgressBar rowsOnly() {
+        return new ProgressBar(true, false);
     }
 
     @Override
     public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
-        if (!enabled || (step % 10 != 0 && step != steps)) return;
+        if (!this.steps || (step % 10 != 0 && step != steps)) return;
         int width = 30, done = (int) Math.round((double) width * step / steps);
         System.err.printf("\r[%s%s] step %d/%d  loss %.4f  active heads %d   ",
                 "#".repeat(done), " ".repeat(width - done), step, steps, loss, activeHeads);
+        barShown = step != steps;
         if (step == steps) System.err.println();
     }
 
@@ -29,4 +45,17 @@ final class ProgressBar implements StepListener {
     }
 
     private int lastStep;
+
+    /** Rows take a while (evaluation decodes every test prompt): each says so when it is done. */
+    @Override
+    public void rowFinished(ResultRow row) {
+        if (!enabled) return;
+        if (barShown) System.err.println();
+        barShown = false;
+        String score = Double.isNaN(row.exactMatch())
+                ? String.format(Locale.ROOT, "mean KL %.3f", row.kl())
+                : String.format(Locale.ROOT, "exact match %.3f", row.exactMatch());
+        System.err.printf(Locale.ROOT, "row finished: %s on %s, %s (%.1f s)%n", row.method(), row.task(), score,
+                row.seconds());
+    }
 }

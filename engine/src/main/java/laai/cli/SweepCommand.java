@@ -1,12 +1,14 @@
 package laai.cli;
 
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
 import laai.eval.Sweep;
 import laai.model.Llama;
 import laai.model.TextTokenizer;
 import laai.report.Plots;
+import laai.runtime.Interrupted;
 import laai.tasks.PromptTemplate;
 import laai.tasks.Task;
 import picocli.CommandLine.Command;
@@ -17,7 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "sweep", description = "Layers × γ × λ × N × seeds into one table, with plots.")
+@Command(name = "sweep", description = {"Layers × γ × λ × N × seeds into one table, with plots.",
+        "Ctrl-C stops at the next step or batch, prints the rows finished so far and exits with 130."})
 final class SweepCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin InterventionOptions options;
@@ -40,11 +43,18 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         Task t = Task.resolve(task, Datasets.dir());
-        try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+        int[] swept = Ranges.parse(layers);
+        Finished finished = new Finished(new ProgressBar(!model.json));
+        try (Sigint sigint = Sigint.interruptsThisThread();
+             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
             Sweep sweep = new Sweep(experiment);
-            List<ResultRow> rows = sweep.run(t, options.settings(0), Ranges.parse(layers), lassos, groupLassos, trains,
-                    seeds, !noBaselines, new ProgressBar(!model.json));
+            List<ResultRow> rows;
+            try {
+                rows = sweep.run(t, options.settings(0), swept, lassos, groupLassos, trains, seeds, !noBaselines, finished);
+            } catch (Interrupted e) {
+                return Stopped.report(e, finished.rows(), model.json, plots == null ? null : "--plots not written");
+            }
             String failed = plots == null ? null : Outputs.attempt("--plots", () -> {
                 Plots.save(Plots.exactMatchPerLayer(rows), plots.resolve("exact-match-per-layer"));
                 Plots.save(Plots.lossPerStep(sweep.losses()), plots.resolve("loss-per-step"));

@@ -1,11 +1,13 @@
 package laai.cli;
 
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.PaperTable;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
 import laai.model.Llama;
 import laai.model.TextTokenizer;
+import laai.runtime.Interrupted;
 import laai.tasks.PromptTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "table", description = "The paper's whole comparison on one model: rule tasks, opinion dynamics, composition, regularisation over seeds.")
+@Command(name = "table", description = {"The paper's whole comparison on one model: rule tasks, opinion dynamics, composition, regularisation over seeds.",
+        "Ctrl-C stops at the next step or batch, prints the rows finished so far and exits with 130."})
 final class TableCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin InterventionOptions options;
@@ -29,15 +32,21 @@ final class TableCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        try (Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+        Finished finished = new Finished(model.json ? new ProgressBar(false) : ProgressBar.rowsOnly());
+        try (Sigint sigint = Sigint.interruptsThisThread();
+             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
             int[] perTask = layers;
             if (layers.length == 1) {
                 perTask = new int[PaperTable.RULE_TASKS.size() + 2];
                 Arrays.fill(perTask, layers[0]);
             }
-            List<ResultRow> rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), perTask, extraSeeds,
-                    new ProgressBar(false));
+            List<ResultRow> rows;
+            try {
+                rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), perTask, extraSeeds, finished);
+            } catch (Interrupted e) {
+                return Stopped.report(e, finished.rows(), model.json, null);
+            }
             InterveneCommand.print(rows, model.json);
             if (!model.json) {
                 System.out.println();

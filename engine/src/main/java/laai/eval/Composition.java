@@ -1,7 +1,6 @@
 package laai.eval;
 
 import laai.intervention.Delta;
-import laai.intervention.StepListener;
 import laai.tasks.Pair;
 import laai.tasks.Split;
 import laai.tasks.Task;
@@ -16,7 +15,8 @@ import java.util.Set;
  * Composition: Δ_A and Δ_B, each learned on its own task at the same layer, added (a·Δ_A + b·Δ_B)
  * without re-optimisation and evaluated on the chained task x → B(A(x)); against a Δ optimised
  * on the chained task itself and against zero-shot. The chained test words are kept out of both
- * single tasks' training pairs.
+ * single tasks' training pairs. Its Δs and rows are reported to the listener as they finish, so
+ * that an interrupt ({@link laai.runtime.Interrupted}) leaves them to the caller.
  */
 public final class Composition {
     private final Experiment experiment;
@@ -27,7 +27,8 @@ public final class Composition {
 
     public record Outcome(List<ResultRow> rows, Delta deltaA, Delta deltaB, Delta sum, Delta reoptimised) {}
 
-    public Outcome run(Task a, Task b, double weightA, double weightB, Experiment.Settings s, StepListener listener) {
+    public Outcome run(Task a, Task b, double weightA, double weightB, Experiment.Settings s, RunListener listener) {
+        RunListener report = RunListener.orNone(listener);
         Task chained = Task.chain(a, b);
         Split split = experiment.split(chained, s);
         Set<String> heldOut = new HashSet<>();
@@ -41,19 +42,24 @@ public final class Composition {
         List<Experiment.Trained> trained = experiment.trainTogether(List.of(
                 new Experiment.Job(experiment.objective(splitA), a.name(), s),
                 new Experiment.Job(experiment.objective(splitB), b.name(), s),
-                new Experiment.Job(experiment.objective(split), chained.name(), s)), listener, System.nanoTime());
+                new Experiment.Job(experiment.objective(split), chained.name(), s)), report, System.nanoTime());
         Experiment.Trained trainedA = trained.get(0), trainedB = trained.get(1), reoptimised = trained.get(2);
         Delta sum = trainedA.delta().combine(weightA, trainedB.delta(), weightB);
 
         List<ResultRow> rows = new ArrayList<>();
-        rows.add(experiment.baseline("zero-shot", split, s, 0));
+        rows.add(finished(report, experiment.baseline("zero-shot", split, s, 0)));
         long t0 = System.nanoTime();
         Evaluator.Metrics m = experiment.evaluateDelta(split.test(), sum, s.everyToken());
         double seconds = trainedA.seconds() + trainedB.seconds() + (System.nanoTime() - t0) / 1e9;
-        rows.add(experiment.row("delta-sum", split, s, m, sum.activeGroups(),
-                trainedA.result().stepsRun() + trainedB.result().stepsRun(), seconds));
-        rows.add(experiment.evaluate("delta-reoptimized", split, s, reoptimised));
+        rows.add(finished(report, experiment.row("delta-sum", split, s, m, sum.activeGroups(),
+                trainedA.result().stepsRun() + trainedB.result().stepsRun(), seconds)));
+        rows.add(finished(report, experiment.evaluate("delta-reoptimized", split, s, reoptimised)));
         return new Outcome(rows, trainedA.delta(), trainedB.delta(), sum, reoptimised.delta());
+    }
+
+    private static ResultRow finished(RunListener listener, ResultRow row) {
+        listener.rowFinished(row);
+        return row;
     }
 
     private static Task without(Task t, Set<String> inputs) {

@@ -9,6 +9,7 @@ import laai.model.Generator;
 import laai.model.Llama;
 import laai.model.Positions;
 import laai.model.SiteHook;
+import laai.runtime.Interrupted;
 import laai.tasks.Pair;
 
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.function.Function;
  * Exact match and first-token accuracy of greedy answers to test prompts, with or without Δ.
  * Δ acts at each prompt's last token (as in training) or, optionally, at every generated position
  * too. Prompts are decoded in batches; a sequence stops at a newline, EOS, or after the target's
- * token count plus a margin.
+ * token count plus a margin. An interrupt stops it between batches, and within a batch between
+ * decoding steps ({@link Interrupted}).
  */
 public final class Evaluator {
     private final Llama model;
@@ -45,7 +47,7 @@ public final class Evaluator {
         List<Prediction> predictions = new ArrayList<>();
         int exact = 0, first = 0;
         for (int from = 0; from < test.size(); from += batchSize) {
-            if (Thread.currentThread().isInterrupted()) throw new java.util.concurrent.CancellationException("evaluation interrupted");
+            Interrupted.check("evaluation");
             List<Pair> batch = test.subList(from, Math.min(test.size(), from + batchSize));
             long[][] prompts = new long[batch.size()][];
             long[][] answers = new long[batch.size()][];
@@ -81,7 +83,7 @@ public final class Evaluator {
         double kl = 0;
         int modes = 0;
         for (int from = 0; from < test.size(); from += batchSize) {
-            if (Thread.currentThread().isInterrupted()) throw new java.util.concurrent.CancellationException("evaluation interrupted");
+            Interrupted.check("evaluation");
             List<laai.tasks.DistributionTask.Item> batch = test.subList(from, Math.min(test.size(), from + batchSize));
             List<Example> examples = new ArrayList<>();
             for (laai.tasks.DistributionTask.Item item : batch) examples.add(encoder.distributionExample(item, demos.apply(item)));

@@ -11,6 +11,7 @@ import laai.intervention.Penalty;
 import laai.intervention.StepListener;
 import laai.model.Llama;
 import laai.model.Site;
+import laai.runtime.Interrupted;
 import laai.tasks.Pair;
 import laai.tasks.PromptTemplate;
 import laai.tasks.Split;
@@ -101,7 +102,7 @@ public final class Experiment {
     }
 
     /** The four rows of the paper's comparison: zero-shot, k-shot, Δ with γ = λ = 0, Δ. */
-    public List<ResultRow> intervene(Task task, Settings s, StepListener listener) {
+    public List<ResultRow> intervene(Task task, Settings s, RunListener listener) {
         return interveneAll(List.of(task), List.of(s), List.of(true), listener);
     }
 
@@ -109,41 +110,58 @@ public final class Experiment {
      * {@link #intervene} for several tasks (or seeds) at once: the rows of each, in order (the two
      * baselines only where {@code baselines} says so), with all their Δs (two per task) trained
      * together where they share a layer. {@link #lastRuns} holds the last task's.
+     *
+     * <p>The baselines run first, then the trainings, then the Δs' evaluations, each reported to
+     * {@code listener} as it finishes: an interrupt ({@link Interrupted}) then leaves its caller
+     * the baselines and the Δs trained so far.
      */
     public List<ResultRow> interveneAll(List<Task> tasks, List<Settings> settings, List<Boolean> baselines,
-                                        StepListener listener) {
+                                        RunListener listener) {
         if (tasks.size() != settings.size() || tasks.size() != baselines.size()) {
             throw new IllegalArgumentException("one settings and one baselines flag per task");
         }
+        RunListener report = RunListener.orNone(listener);
         for (int i = 0; i < settings.size(); i++) {
             checkLayer(settings.get(i).layer());
             if (baselines.get(i)) checkShots(settings.get(i).shots(), settings.get(i).nTrain());
         }
         List<Split> splits = new ArrayList<>();
+        List<List<ResultRow>> rowsPerTask = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            Settings s = settings.get(i);
+            Split split = split(tasks.get(i), s);
+            splits.add(split);
+            List<ResultRow> rows = new ArrayList<>();
+            if (baselines.get(i)) {
+                rows.add(finished(report, baseline("zero-shot", split, s, 0)));
+                rows.add(finished(report, baseline("few-shot", split, s, s.shots())));
+            }
+            rowsPerTask.add(rows);
+        }
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
-            Split split = split(tasks.get(i), settings.get(i));
-            splits.add(split);
-            Objective objective = objective(split);
+            Objective objective = objective(splits.get(i));
             jobs.add(new Job(objective, tasks.get(i).name(), settings.get(i).withPenalty(0, 0)));
             jobs.add(new Job(objective, tasks.get(i).name(), settings.get(i)));
         }
-        List<Trained> trained = trainTogether(jobs, listener, System.nanoTime());
+        List<Trained> trained = trainTogether(jobs, report, System.nanoTime());
         List<ResultRow> rows = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
             Settings s = settings.get(i);
             Split split = splits.get(i);
-            if (baselines.get(i)) {
-                rows.add(baseline("zero-shot", split, s, 0));
-                rows.add(baseline("few-shot", split, s, s.shots()));
-            }
+            rows.addAll(rowsPerTask.get(i));
             lastRuns.clear();
-            rows.add(evaluate("delta-unregularized", split, s.withPenalty(0, 0), trained.get(2 * i)));
+            rows.add(finished(report, evaluate("delta-unregularized", split, s.withPenalty(0, 0), trained.get(2 * i))));
             lastRuns.put("delta-unregularized", trained.get(2 * i));
-            rows.add(evaluate("delta", split, s, trained.get(2 * i + 1)));
+            rows.add(finished(report, evaluate("delta", split, s, trained.get(2 * i + 1))));
             lastRuns.put("delta", trained.get(2 * i + 1));
         }
         return rows;
+    }
+
+    private static ResultRow finished(RunListener listener, ResultRow row) {
+        listener.rowFinished(row);
+        return row;
     }
 
     private final Map<String, Trained> lastRuns = new LinkedHashMap<>();
@@ -153,14 +171,16 @@ public final class Experiment {
      * likely option), Δ with γ = λ = 0, Δ; scored by mean KL(q ‖ p) over the options, with the
      * share of items whose most likely option matches the target's in first_token_acc.
      */
-    public List<ResultRow> interveneDistribution(laai.tasks.DistributionTask task, Settings s, StepListener listener) {
+    public List<ResultRow> interveneDistribution(laai.tasks.DistributionTask task, Settings s, RunListener listener) {
+        RunListener report = RunListener.orNone(listener);
         checkLayer(s.layer());
         checkShots(s.shots(), s.nTrain());
         laai.tasks.DistributionTask.Split split = task.split(s.nTrain(), s.nTest(), s.seed());
         Evaluator evaluator = new Evaluator(model, encoder, evalBatch);
         List<ResultRow> rows = new ArrayList<>();
         long t0 = System.nanoTime();
-        rows.add(klRow("zero-shot", task, s, evaluator.meanKl(split.test(), i -> List.of(), null), -1, 0, seconds(t0)));
+        rows.add(finished(report, klRow("zero-shot", task, s, evaluator.meanKl(split.test(), i -> List.of(), null), -1, 0,
+                seconds(t0))));
         t0 = System.nanoTime();
         List<laai.tasks.DistributionTask.Item> pool = split.train();
         Evaluator.KlMetrics fewShot = evaluator.meanKl(split.test(), i -> {
@@ -168,21 +188,21 @@ public final class Experiment {
             java.util.Collections.shuffle(copy, new Random(s.seed() * 31 + i.input().hashCode()));
             return copy.subList(0, Math.min(s.shots(), copy.size()));
         }, null);
-        rows.add(klRow("few-shot", task, s, fewShot, -1, 0, seconds(t0)));
+        rows.add(finished(report, klRow("few-shot", task, s, fewShot, -1, 0, seconds(t0))));
         lastRuns.clear();
         long trainStart = System.nanoTime();
         List<Example> examples = new ArrayList<>();
         for (laai.tasks.DistributionTask.Item item : split.train()) examples.add(encoder.distributionExample(item, List.of()));
         List<Settings> variants = List.of(s.withPenalty(0, 0), s);
-        List<Trained> trained = trainAll(new Objective(examples), task.name(), variants, listener, trainStart);
+        List<Trained> trained = trainAll(new Objective(examples), task.name(), variants, report, trainStart);
         for (int v = 0; v < variants.size(); v++) {
             Settings variant = variants.get(v);
             Trained t = trained.get(v);
             t0 = System.nanoTime();
             Evaluator.KlMetrics m = evaluator.meanKl(split.test(), i -> List.of(), t.delta());
             String method = variant.lasso() == 0 && variant.groupLasso() == 0 ? "delta-unregularized" : "delta";
-            rows.add(klRow(method, task, variant, m, t.delta().activeGroups(), t.result().stepsRun(),
-                    t.seconds() + seconds(t0)));
+            rows.add(finished(report, klRow(method, task, variant, m, t.delta().activeGroups(), t.result().stepsRun(),
+                    t.seconds() + seconds(t0))));
             lastRuns.put(method, t);
         }
         return rows;
@@ -215,7 +235,7 @@ public final class Experiment {
     }
 
     /** Learns Δ on the split's training pairs (zero-shot prompts). */
-    public Trained train(Split split, Settings s, StepListener listener) {
+    public Trained train(Split split, Settings s, RunListener listener) {
         return trainAll(objective(split), split.task().name(), List.of(s), listener, System.nanoTime()).get(0);
     }
 
@@ -236,7 +256,7 @@ public final class Experiment {
      * Learns one Δ per settings on the same objective, all at one layer and site; see
      * {@link #trainTogether}.
      */
-    public List<Trained> trainAll(Objective objective, String taskName, List<Settings> variants, StepListener listener,
+    public List<Trained> trainAll(Objective objective, String taskName, List<Settings> variants, RunListener listener,
                                   long t0) {
         List<Job> jobs = new ArrayList<>();
         for (Settings v : variants) jobs.add(new Job(objective, taskName, v));
@@ -248,8 +268,13 @@ public final class Experiment {
      * batched Δs, up to {@link #MAX_BATCH} at a time (one loss and one backward pass per step for
      * all); each Δ's seconds are its batch's time, shared equally. The naive path trains them one
      * after another. Results come in the jobs' order.
+     *
+     * <p>Each Δ is reported to {@code listener} as its batch ends. An interrupt stops the batch in
+     * training between two steps (each Δ keeps its best so far, and is reported), then throws
+     * {@link Interrupted}; the batches after it never start.
      */
-    public List<Trained> trainTogether(List<Job> jobs, StepListener listener, long t0) {
+    public List<Trained> trainTogether(List<Job> jobs, RunListener listener, long t0) {
+        RunListener report = RunListener.orNone(listener);
         Trained[] trained = new Trained[jobs.size()];
         Map<String, List<Integer>> byPlace = new LinkedHashMap<>();
         for (int j = 0; j < jobs.size(); j++) {
@@ -265,14 +290,19 @@ public final class Experiment {
             }
         }
         for (List<Integer> batch : batches) {
+            Interrupted.check("training");
             List<Job> these = batch.stream().map(jobs::get).toList();
-            List<Optimizer.Result> results = train(these, listener);
+            List<Optimizer.Result> results = train(these, report);
             double seconds = (System.nanoTime() - t0) / 1e9 / these.size();
             t0 = System.nanoTime();
             for (int b = 0; b < batch.size(); b++) {
                 Job job = these.get(b);
                 trained[batch.get(b)] = new Trained(delta(results.get(b), job.task(), job.settings()), results.get(b), seconds);
+                report.deltaTrained(job, trained[batch.get(b)]);
             }
+            // The optimiser stops on an interrupt and returns the best Δs so far (just reported);
+            // evaluating them as if they were results would report numbers nobody asked for.
+            Interrupted.check("training");
         }
         return List.of(trained);
     }

@@ -1,6 +1,5 @@
 package laai.eval;
 
-import laai.intervention.StepListener;
 import laai.tasks.DistributionTask;
 import laai.tasks.Task;
 
@@ -31,8 +30,10 @@ public final class PaperTable {
     /**
      * @param layerPerTask layer for each rule task, in {@link #RULE_TASKS} order, then opinion, then composition
      * @param extraSeeds   seeds beyond s.seed() for the regularisation ablation
+     * @param listener     sees every row and Δ as it finishes: an interrupt ({@link laai.runtime.Interrupted})
+     *                     leaves them to the caller
      */
-    public List<ResultRow> run(Experiment.Settings s, int[] layerPerTask, long[] extraSeeds, StepListener listener) {
+    public List<ResultRow> run(Experiment.Settings s, int[] layerPerTask, long[] extraSeeds, RunListener listener) {
         if (layerPerTask.length != RULE_TASKS.size() + 2) {
             throw new IllegalArgumentException("one layer per rule task, then opinion, then composition: "
                     + (RULE_TASKS.size() + 2) + " layers");

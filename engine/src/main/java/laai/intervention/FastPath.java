@@ -76,16 +76,23 @@ public final class FastPath implements LossPath {
         int[] all = new int[objectives.size()];
         Arrays.setAll(all, k -> k);
         Map<Example, Sample> prepared = new IdentityHashMap<>();
-        for (Objective o : objectives) {
-            for (Example e : o.examples()) {
-                if (prepared.containsKey(e)) continue;
-                // Each clean pass in its own scope: only the sample's cut is kept, not its intermediates.
-                try (NDScope scope = new NDScope()) {
-                    Sample sample = prepare(e);
-                    sample.keep();
-                    prepared.put(e, sample);
+        try {
+            for (Objective o : objectives) {
+                for (Example e : o.examples()) {
+                    if (prepared.containsKey(e)) continue;
+                    // Each clean pass in its own scope: only the sample's cut is kept, not its intermediates.
+                    try (NDScope scope = new NDScope()) {
+                        Sample sample = prepare(e);
+                        sample.keep();
+                        prepared.put(e, sample);
+                    }
                 }
             }
+        } catch (RuntimeException e) {
+            // An interrupt (laai.runtime.Interrupted, from the model's layers) or a failure during the
+            // clean passes: the samples kept so far live outside every scope, so they go here.
+            prepared.values().forEach(Sample::close);
+            throw e;
         }
         this.layout = assemble(all, prepared);
         if (objectives.size() > 1) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import laai.runtime.Interrupted;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,15 +58,15 @@ public final class Optimizer {
         return minimiseTogether(path, manager, size, List.of(this)).get(0);
     }
 
+    /** Steps between two returns of the C heap's free pages ({@link laai.runtime.Memory#returnFreeHeap}). */
+    static final int TRIM_EVERY = 25;
+
     /**
      * Trains the {@code path.deltas()} Δs of a batched path at once, Δ k with the settings,
      * penalty and listener of {@code optimizers.get(k)}: each has its own Adam state, proximal
      * step, early stopping and best Δ, and leaves the batch when it stops, while one loss and one
      * backward pass per step serve all those still training.
      */
-    /** Steps between two returns of the C heap's free pages ({@link laai.runtime.Memory#returnFreeHeap}). */
-    static final int TRIM_EVERY = 25;
-
     public static List<Result> minimiseTogether(LossPath path, NDManager manager, int size, List<Optimizer> optimizers) {
         if (optimizers.size() != path.deltas()) {
             throw new IllegalArgumentException(optimizers.size() + " optimisers for a path of " + path.deltas() + " Δs");
@@ -77,12 +78,27 @@ public final class Optimizer {
             List<Run> active = new ArrayList<>();
             for (Run r : runs) if (!r.done) active.add(r);
             if (active.isEmpty()) break;
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.currentThread().isInterrupted() || !step(path, manager, engine, runs, active, step)) {
+                // Interrupted between steps or during one (the model's layers throw Interrupted):
+                // every Δ keeps its best so far, and the caller, seeing the flag, reports them.
                 for (Run r : active) r.stop("interrupted before step " + step, step - 1);
                 break;
             }
-            // A non-finite loss stops its Δ and the step is computed again for the others: through
-            // the shared attention, its NaN rows would otherwise reach their gradients.
+            if (step % TRIM_EVERY == 0) laai.runtime.Memory.returnFreeHeap();
+        }
+        List<Result> results = new ArrayList<>();
+        for (Run r : runs) results.add(r.result());
+        return results;
+    }
+
+    /**
+     * One step of the Δs still training; false when an interrupt stopped it, before any Δ changed.
+     * A non-finite loss stops its Δ and the step is computed again for the others: through the
+     * shared attention, its NaN rows would otherwise reach their gradients.
+     */
+    private static boolean step(LossPath path, NDManager manager, Engine engine, List<Run> runs, List<Run> active,
+                                int step) {
+        try {
             while (!active.isEmpty()) {
                 int[] which = new int[active.size()];
                 for (int a = 0; a < which.length; a++) which[a] = runs.indexOf(active.get(a));
@@ -115,11 +131,10 @@ public final class Optimizer {
                 for (int a = 0; a < active.size(); a++) active.get(a).step(step, losses[a], grads[a]);
                 break;
             }
-            if (step % TRIM_EVERY == 0) laai.runtime.Memory.returnFreeHeap();
+            return true;
+        } catch (Interrupted e) {
+            return false;
         }
-        List<Result> results = new ArrayList<>();
-        for (Run r : runs) results.add(r.result());
-        return results;
     }
 
     /** One Δ's optimisation state. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import laai.runtime.Interrupted;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,8 @@ import java.util.function.IntPredicate;
 /**
  * Greedy decoding of a batch of prompts with the key-value cache: one forward pass over the
  * prompts, then one position per step. Sequences of different lengths share each step; the
- * cache's empty slots keep them apart.
+ * cache's empty slots keep them apart. An interrupt of the calling thread stops it between two
+ * steps ({@link Interrupted}).
  */
 public final class Generator {
     private final Llama model;
@@ -43,37 +45,44 @@ public final class Generator {
         model.checkLength(Arrays.stream(length).max().orElse(0) + (long) Math.max(0, maxNewTokens - 1));
         if (maxNewTokens == 0) return toArrays(generated);
 
-        KvCache cache;
-        long[] next;
-        try (NDScope ignored = new NDScope()) {
-            int[][] positions = Chunk.contiguous(new int[batch], length);
-            Step s = step(padded(prompts, positions[0].length), positions, null, hook);
-            next = s.next();
-            cache = s.cache().keep();
-        }
-        for (int t = 0; ; t++) {
-            boolean all = true;
-            for (int b = 0; b < batch; b++) {
-                if (done[b]) continue;
-                generated.get(b).add(next[b]);
-                if (stop.test((int) next[b]) || generated.get(b).size() >= maxNewTokens) done[b] = true;
-                all &= done[b];
-            }
-            if (all) break;
-            int[][] positions = new int[batch][1];
-            long[][] ids = new long[batch][1];
-            for (int b = 0; b < batch; b++) {
-                positions[b][0] = length[b] + t;
-                ids[b][0] = next[b];
-            }
+        KvCache cache = null;
+        try {
+            long[] next;
+            Interrupted.check("decoding");
             try (NDScope ignored = new NDScope()) {
-                Step s = step(ids, positions, cache, hook);
+                int[][] positions = Chunk.contiguous(new int[batch], length);
+                Step s = step(padded(prompts, positions[0].length), positions, null, hook);
                 next = s.next();
-                cache.close();
                 cache = s.cache().keep();
             }
+            for (int t = 0; ; t++) {
+                boolean all = true;
+                for (int b = 0; b < batch; b++) {
+                    if (done[b]) continue;
+                    generated.get(b).add(next[b]);
+                    if (stop.test((int) next[b]) || generated.get(b).size() >= maxNewTokens) done[b] = true;
+                    all &= done[b];
+                }
+                if (all) break;
+                // Between two decoding steps: an interrupted evaluation stops within one token.
+                Interrupted.check("decoding");
+                int[][] positions = new int[batch][1];
+                long[][] ids = new long[batch][1];
+                for (int b = 0; b < batch; b++) {
+                    positions[b][0] = length[b] + t;
+                    ids[b][0] = next[b];
+                }
+                try (NDScope ignored = new NDScope()) {
+                    Step s = step(ids, positions, cache, hook);
+                    next = s.next();
+                    cache.close();
+                    cache = s.cache().keep();
+                }
+            }
+        } finally {
+            // The cache outlives each step's scope; an interrupt (or any failure) must free it too.
+            if (cache != null) cache.close();
         }
-        cache.close();
         return toArrays(generated);
     }
 

@@ -14,6 +14,7 @@ import ai.djl.nn.Activation;
 import laai.checkpoint.Checkpoint;
 import laai.model.ModelConfig.Family;
 import laai.runtime.Djl;
+import laai.runtime.Interrupted;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -563,6 +564,9 @@ public final class Llama implements AutoCloseable {
         }
         KvCache present = new KvCache(layers.length, chunk.keyPositions(), chunk.keySequences());
         for (int l = from; l < to; l++) {
+            // A forward of a large model on a CPU takes seconds: an interrupt stops it between
+            // layers, and the caller's scope frees what the finished layers made.
+            Interrupted.check("a forward pass");
             // Everything a layer makes (and, for half-precision storage, its widened weights) goes
             // when the layer is done, not when the caller's scope closes: a 10-shot evaluation batch
             // of a 1 B model otherwise held every layer's activations at once. Under autograd the

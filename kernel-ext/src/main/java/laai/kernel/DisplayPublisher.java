@@ -5,6 +5,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import laai.kernel.eval.AbandonedThreads;
+
 /**
  * Sends display messages from a thread that is never interrupted. JeroMQ fails a send from an
  * interrupted thread (EINTR) and clears the interrupt, so a progress update sent from a cell the
@@ -24,6 +26,9 @@ final class DisplayPublisher {
     }
 
     static void send(Runnable message) {
+        if (AbandonedThreads.currentIsAbandoned()) {
+            return; // its cell was reported interrupted: the display would land in whatever cell runs now
+        }
         Future<?> sent = SENDER.submit(message);
         boolean interrupted = false;
         try {

@@ -19,6 +19,7 @@ import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
+import org.dflib.jjava.jupyter.kernel.magic.LineMagic;
 import org.dflib.jjava.jupyter.kernel.magic.MagicParser;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
@@ -53,6 +54,12 @@ public final class LaaiKernel extends BaseKernel {
             "import laai.kernel.LiveDisplay;",
             "import laai.kernel.ProgressBar;");
 
+    private static final String RESET_THREAD_HELP = String.join(System.lineSeparator(),
+            "usage: %reset-thread",
+            "",
+            "Stops the threads of earlier cells whose code ignored an interrupt (the interrupt's message",
+            "names them, laai-snippet-N), as a second interrupt does, and says whether each stopped.");
+
     private final CellEvaluator evaluator;
     private final CodeAssistant assistant;
     /** Between requests, output goes to the kernel process's own streams: its log. */
@@ -85,6 +92,8 @@ public final class LaaiKernel extends BaseKernel {
     @Override
     public void onStartup() {
         installNotebookKernel();
+        getMagicsRegistry().registerLineMagic("reset-thread",
+                (LineMagic<String, BaseKernel>) (kernel, args) -> args.isEmpty() ? resetThreads() : RESET_THREAD_HELP);
         evaluator.eval(String.join("\n", DEFAULT_IMPORTS));
         if (extensionsEnabled) {
             installDefaultExtensions();
@@ -180,10 +189,23 @@ public final class LaaiKernel extends BaseKernel {
         }
     }
 
-    /** Stops the running cell; the next cell runs normally. Called on the Control thread. */
+    /**
+     * Stops the running cell; the next cell runs normally. Called on the Control thread. A cell
+     * whose code ignores the interrupt is reported after a grace period and left running on its
+     * own thread; the next interrupt stops that thread.
+     */
     @Override
     public void interrupt() {
         evaluator.interrupt();
+    }
+
+    /**
+     * {@code %reset-thread}: stops the threads of earlier cells that ignored their interrupt (the
+     * interrupt's message names them), as a second interrupt does.
+     */
+    public String resetThreads() throws InterruptedException {
+        List<String> stopped = evaluator.stopAbandonedThreads();
+        return stopped.isEmpty() ? "no thread to stop: every interrupted cell has ended" : String.join("\n", stopped);
     }
 
     /**

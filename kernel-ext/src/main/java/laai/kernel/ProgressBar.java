@@ -56,6 +56,14 @@ public final class ProgressBar {
         }
     }
 
+    /** As {@link #set(long, String)}, but always sent: for a change of phase that must not be throttled away. */
+    public void announce(long value, String detail) {
+        done = Math.max(0, Math.min(value, total));
+        this.detail = detail == null ? "" : detail;
+        lastUpdate = System.nanoTime();
+        display.update(data());
+    }
+
     /** Marks the bar complete, whatever the count was. */
     public void finish() {
         set(total);

@@ -7,8 +7,10 @@ import java.util.Set;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.ResultRow;
 import laai.report.ResultTables;
+import laai.runtime.Interrupted;
 import laai.tasks.Split;
 import laai.tasks.Task;
 import tech.tablesaw.api.Table;
@@ -23,7 +25,8 @@ final class BaselineMagic implements MagicCommand {
             String.join(System.lineSeparator(),
                     "Exact match of prompting without Δ on the test pairs of the split that %intervene",
                     "uses with the same --train, --test and --seed. few-shot draws its K demonstrations",
-                    "from the N training pairs.",
+                    "from the N training pairs. An interrupt stops it at the next decoding step and keeps",
+                    "nothing (its one row was not finished).",
                     "  --task T    task name or .json file (default: the task of the last %task)",
                     "  --train N   training pairs, the demonstration pool (default " + DEFAULTS.nTrain() + ")",
                     "  --test M    test pairs (default " + DEFAULTS.nTest() + ")",
@@ -52,7 +55,12 @@ final class BaselineMagic implements MagicCommand {
         int shots = method.equals("zero-shot") ? 0 : s.shots();
         Host.Progress progress = host.progress("%baseline " + method + " on " + task.name(), 1);
         progress.update(0, split.test().size() + " test pairs");
-        ResultRow row = experiment.baseline(method, split, s, shots);
+        ResultRow row;
+        try {
+            row = experiment.baseline(method, split, s, shots);
+        } catch (Interrupted e) {
+            throw InterruptedRun.keep(e, "%baseline", method, new Finished(null), session, d -> method);
+        }
         progress.finish("done");
         Table table = ResultTables.of(String.format(Locale.ROOT, "%%baseline %s on %s (%d test pairs%s)", method,
                 task.name(), split.test().size(), shots > 0 ? ", k = " + shots : ""), List.of(row));

@@ -7,7 +7,9 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import laai.eval.Composition;
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.report.ResultTables;
+import laai.runtime.Interrupted;
 import laai.tasks.Task;
 import tech.tablesaw.api.Table;
 
@@ -25,7 +27,9 @@ final class ComposeMagic implements MagicCommand {
                     "Learns Δ_A on task A and Δ_B on task B at layer L, adds them (a·Δ_A + b·Δ_B) and evaluates",
                     "the sum on the chained task x → B(A(x)) (e.g. antonym then english-french), against a Δ",
                     "optimised on the chained task itself and against zero-shot. Keeps Δ_A and Δ_B under the",
-                    "tasks' names, the sum as A+B and the re-optimised Δ as A->B.",
+                    "tasks' names, the sum as A+B and the re-optimised Δ as A->B. An interrupt stops it at the",
+                    "next step or batch; it keeps exactly what it finished: the rows, and the Δs trained (fully",
+                    "or up to the interrupt) as A-interrupted, B-interrupted and A->B-interrupted.",
                     "  A B            two task names or .json files",
                     "  --layer L      layer, counted from 0",
                     "  --weights a,b  the weights of the sum (default 1,1)",
@@ -59,14 +63,22 @@ final class ComposeMagic implements MagicCommand {
         TrainingProgress progress = new TrainingProgress(host, "%compose " + chained + ", layer " + layer, 3,
                 s.optimizer().steps(), InterveneMagic.heads(experiment, s),
                 List.of("Δ_A (" + taskA.name() + ")", "Δ_B (" + taskB.name() + ")", "Δ re-optimised on " + chained));
-        Composition.Outcome out = new Composition(experiment).run(taskA, taskB, weights[0], weights[1], s, progress);
+        String title = String.format(Locale.ROOT, "%%compose %s + %s on %s, layer %d (weights %s,%s)",
+                taskA.name(), taskB.name(), chained, layer, num(weights[0]), num(weights[1]));
+        Finished finished = new Finished(progress);
+        Composition.Outcome out;
+        try {
+            out = new Composition(experiment).run(taskA, taskB, weights[0], weights[1], s, finished);
+        } catch (Interrupted e) {
+            // Δ_A, Δ_B and the re-optimised Δ are named after their tasks (A, B, A->B), as a finished run names them.
+            throw InterruptedRun.keep(e, "%compose", title, finished, session, d -> d.job().task());
+        }
         TrainingChecks.checkDelta(out.deltaA(), "Δ_A (" + taskA.name() + ")", s);
         TrainingChecks.checkDelta(out.deltaB(), "Δ_B (" + taskB.name() + ")", s);
         TrainingChecks.checkDelta(out.reoptimised(), "the Δ re-optimised on " + chained, s);
         progress.finish("done");
 
-        Table table = ResultTables.of(String.format(Locale.ROOT, "%%compose %s + %s on %s, layer %d (weights %s,%s)",
-                taskA.name(), taskB.name(), chained, layer, num(weights[0]), num(weights[1])), out.rows());
+        Table table = ResultTables.of(title, out.rows());
         session.putDelta(taskA.name(), out.deltaA());
         session.putDelta(taskB.name(), out.deltaB());
         session.putDelta(taskA.name() + "+" + taskB.name(), out.sum());

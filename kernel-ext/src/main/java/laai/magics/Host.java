@@ -20,6 +20,14 @@ public interface Host {
 
         void update(long done, String detail);
 
+        /**
+         * A change of phase (baselines, evaluation): rare, so never dropped by the throttling that
+         * {@link #update} may apply to steps.
+         */
+        default void note(long done, String detail) {
+            update(done, detail);
+        }
+
         void finish(String detail);
     }
 }

@@ -3,14 +3,15 @@ package laai.magics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CancellationException;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.ResultRow;
 import laai.intervention.Delta;
 import laai.report.ResultTables;
+import laai.runtime.Interrupted;
 import laai.tasks.DistributionTask;
 import laai.tasks.Split;
 import laai.tasks.Task;
@@ -21,8 +22,8 @@ import tech.tablesaw.api.Table;
  * without regularisation, Δ — with a live progress bar over both trainings.
  *
  * <p>It runs the steps of {@code Experiment.intervene} itself rather than calling it, so that it
- * can name the training in progress, stop with a clear message when a training diverges, and keep
- * the Δ trained so far when interrupted.
+ * can name the training in progress and stop with a clear message when a training diverges. An
+ * interrupt keeps what was finished (see {@link Session}).
  */
 final class InterveneMagic implements MagicCommand {
 
@@ -38,6 +39,10 @@ final class InterveneMagic implements MagicCommand {
                     "table (also Laai.session().lastTable()); keeps Δ as Laai.session().delta(NAME) and the",
                     "unregularised one as NAME-unregularized. On a distribution task (opinion dynamics) the",
                     "rows are scored by mean KL(q ‖ p) over the options (column kl) instead of exact match.",
+                    "An interrupt stops it at the next step or batch. It keeps exactly what it finished: the rows",
+                    "(allRows(), and lastTable() titled '(interrupted)') and the Δs trained, fully or up to the",
+                    "interrupt, as NAME-interrupted and NAME-unregularized-interrupted (their stop_reason says",
+                    "which); the interrupt's message lists them. Nothing else changes, then or later.",
                     "  --task T      task name or .json file (default: the task of the last %task)",
                     "  --layer L     layer, counted from 0",
                     "  --name NAME   the name Δ is kept under (default: the task's name)",
@@ -73,34 +78,50 @@ final class InterveneMagic implements MagicCommand {
         String label = "%intervene " + task.name() + ", layer " + layer;
         TrainingProgress progress = new TrainingProgress(host, label, 2, s.optimizer().steps(),
                 heads(experiment, s), List.of("Δ (γ = λ = 0)", penalty(s)));
+        Finished finished = new Finished(progress);
+        String title = String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test pairs)",
+                task.name(), layer, s.nTrain(), split.test().size());
         List<ResultRow> rows = new ArrayList<>();
-        progress.note("zero-shot and " + s.shots() + "-shot baselines on " + split.test().size() + " test pairs");
-        rows.add(experiment.baseline("zero-shot", split, s, 0));
-        rows.add(experiment.baseline("few-shot", split, s, s.shots()));
+        Experiment.Trained plain, regularized;
+        try {
+            progress.note("zero-shot and " + s.shots() + "-shot baselines on " + split.test().size() + " test pairs");
+            rows.add(finished(finished, experiment.baseline("zero-shot", split, s, 0)));
+            rows.add(finished(finished, experiment.baseline("few-shot", split, s, s.shots())));
 
-        // Both Δs train together (batched Δs on the fast path).
-        List<Experiment.Trained> both = experiment.trainAll(experiment.objective(split), task.name(),
-                List.of(unregularized, s), progress, System.nanoTime());
-        Experiment.Trained plain = both.get(0), regularized = both.get(1);
-        keepIfInterrupted(session, name + "-unregularized-interrupted", plain);
-        keepIfInterrupted(session, name + "-interrupted", regularized);
-        TrainingChecks.check(plain, "Δ (γ = λ = 0)", unregularized);
-        TrainingChecks.check(regularized, penalty(s), s);
-        progress.note("evaluating Δ (γ = λ = 0)");
-        rows.add(experiment.evaluate("delta-unregularized", split, unregularized, plain));
-        progress.note("evaluating " + penalty(s));
-        rows.add(experiment.evaluate("delta", split, s, regularized));
+            // Both Δs train together (batched Δs on the fast path).
+            List<Experiment.Trained> both = experiment.trainAll(experiment.objective(split), task.name(),
+                    List.of(unregularized, s), finished, System.nanoTime());
+            plain = both.get(0);
+            regularized = both.get(1);
+            TrainingChecks.check(plain, "Δ (γ = λ = 0)", unregularized);
+            TrainingChecks.check(regularized, penalty(s), s);
+            progress.note("evaluating Δ (γ = λ = 0)");
+            rows.add(finished(finished, experiment.evaluate("delta-unregularized", split, unregularized, plain)));
+            progress.note("evaluating " + penalty(s));
+            rows.add(finished(finished, experiment.evaluate("delta", split, s, regularized)));
+        } catch (Interrupted e) {
+            throw InterruptedRun.keep(e, "%intervene", title, finished, session, d -> deltaName(name, d, s));
+        }
         progress.finish(String.format(Locale.ROOT, "done · Δ uses %d of %d heads",
                 regularized.delta().activeGroups(), heads(experiment, s)));
 
-        Table table = ResultTables.of(String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test pairs)",
-                task.name(), layer, s.nTrain(), split.test().size()), rows);
+        Table table = ResultTables.of(title, rows);
         session.putDelta(name + "-unregularized", plain.delta());
         session.putDelta(name, regularized.delta());
         session.recordLosses(name + "-unregularized", plain.result().losses());
         session.recordLosses(name, regularized.result().losses());
         session.record(table, rows);
         return table;
+    }
+
+    /** NAME for the regularised Δ, NAME-unregularized for the other (the names a finished run keeps them under). */
+    private static String deltaName(String name, Finished.TrainedDelta d, Experiment.Settings s) {
+        return d.job().settings().equals(s) ? name : name + "-unregularized";
+    }
+
+    private static ResultRow finished(Finished finished, ResultRow row) {
+        finished.rowFinished(row);
+        return row;
     }
 
     /**
@@ -111,29 +132,25 @@ final class InterveneMagic implements MagicCommand {
                                       Session session, Host host) {
         TrainingProgress progress = new TrainingProgress(host, "%intervene " + task.name() + ", layer " + s.layer(), 2,
                 s.optimizer().steps(), heads(experiment, s), List.of("Δ (γ = λ = 0)", penalty(s)));
+        int tested = s.nTest() > 0 ? s.nTest() : task.size() - s.nTrain();
+        String title = String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test items)",
+                task.name(), s.layer(), s.nTrain(), tested);
+        Finished finished = new Finished(progress);
         progress.note("zero-shot and " + s.shots() + "-shot baselines");
-        List<ResultRow> rows = experiment.interveneDistribution(task, s, progress);
-        Delta delta = experiment.lastDelta();
-        if (Thread.currentThread().isInterrupted()) {
-            session.putDelta(name + "-interrupted", delta);
-            throw new CancellationException("interrupted");
+        List<ResultRow> rows;
+        try {
+            rows = experiment.interveneDistribution(task, s, finished);
+        } catch (Interrupted e) {
+            throw InterruptedRun.keep(e, "%intervene", title, finished, session, d -> deltaName(name, d, s));
         }
+        Delta delta = experiment.lastDelta();
         TrainingChecks.checkDelta(delta, penalty(s), s);
         progress.finish(String.format(Locale.ROOT, "done · Δ uses %d of %d heads", delta.activeGroups(),
                 heads(experiment, s)));
-        int tested = s.nTest() > 0 ? s.nTest() : task.size() - s.nTrain();
-        Table table = ResultTables.of(String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test items)",
-                task.name(), s.layer(), s.nTrain(), tested), rows);
+        Table table = ResultTables.of(title, rows);
         session.putDelta(name, delta);
         session.record(table, rows);
         return table;
-    }
-
-    /** An interrupted training still produced the best Δ so far; keep it under its own name. */
-    static void keepIfInterrupted(Session session, String name, Experiment.Trained trained) {
-        if (Thread.currentThread().isInterrupted()) {
-            session.putDelta(name, trained.delta());
-        }
     }
 
     static int heads(Experiment experiment, Experiment.Settings s) {

@@ -30,6 +30,11 @@ final class JJavaHost implements Host {
             }
 
             @Override
+            public void note(long done, String detail) {
+                bar.announce(done, detail);
+            }
+
+            @Override
             public void finish(String detail) {
                 bar.finish(detail);
             }

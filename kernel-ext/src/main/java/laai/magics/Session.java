@@ -9,10 +9,12 @@ import java.util.Map;
 
 import ai.djl.ndarray.types.DataType;
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.ResultRow;
 import laai.eval.Sweep;
 import laai.intervention.Delta;
 import laai.kernel.MagicException;
+import laai.kernel.eval.AbandonedThreads;
 import laai.model.Llama;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -24,7 +26,14 @@ import tech.tablesaw.api.Table;
  * ({@code Laai.session()}): the loaded model, the current task, named Δs, and every result.
  *
  * <p>A failed magic changes nothing here: state is only replaced once a magic has succeeded, so
- * an error, an interrupt or a diverged optimisation keeps the model and the earlier results.
+ * an error or a diverged optimisation keeps the model and the earlier results.
+ *
+ * <p>An interrupted magic keeps exactly what it finished before it stopped, and nothing else
+ * ({@link #keepInterrupted}): the result rows it completed, and the Δs it trained, in full or up to
+ * the interrupt, under their usual names with "-interrupted" appended. It does so on its own
+ * thread before the kernel reports the interrupt; after that, nothing from that cell changes the
+ * session: a cell thread that ignored its interrupt is given up, and every change made here is
+ * refused to such a thread ({@link AbandonedThreads}).
  */
 public final class Session {
 
@@ -77,9 +86,9 @@ public final class Session {
         }
         LoadedModel.Request previous = loaded == null ? null : loaded.request();
         unload();
+        LoadedModel fresh;
         try {
-            loaded = LoadedModel.load(new LoadedModel.Request(dir, device, dtype, matmulPrecision));
-            return loaded;
+            fresh = LoadedModel.load(new LoadedModel.Request(dir, device, dtype, matmulPrecision));
         } catch (RuntimeException e) {
             if (previous == null) {
                 throw e;
@@ -92,6 +101,14 @@ public final class Session {
             }
             throw keeping(current, dir, e, " (freed to make room, then loaded again)");
         }
+        // Loading is not interruptible; a load that outlived its cell's interrupt is dropped.
+        try {
+            AbandonedThreads.unlessAbandoned(() -> loaded = fresh);
+        } catch (RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        return loaded;
     }
 
     private static MagicException keeping(String current, Path dir, RuntimeException e, String how) {
@@ -105,6 +122,7 @@ public final class Session {
 
     /** Frees the model; returns its name, or null when none was loaded. */
     public synchronized String unload() {
+        AbandonedThreads.checkCurrent();
         if (loaded == null) {
             return null;
         }
@@ -121,6 +139,8 @@ public final class Session {
 
     /** The loaded model folder; a clear error when there is none. */
     public synchronized LoadedModel loaded() {
+        // An interrupted cell's work that outlived the interrupt stops here, at its next use.
+        AbandonedThreads.checkCurrent();
         if (loaded == null) {
             throw new MagicException("no model loaded: run %model load [DIR] first (default DIR: models/demo)");
         }
@@ -145,7 +165,7 @@ public final class Session {
     // ---- task
 
     synchronized void task(SessionTask task) {
-        this.task = task;
+        AbandonedThreads.unlessAbandoned(() -> this.task = task);
     }
 
     /** The task of the last {@code %task}; a clear error when there is none. */
@@ -159,7 +179,7 @@ public final class Session {
     // ---- deltas
 
     public synchronized void putDelta(String name, Delta delta) {
-        deltas.put(name, delta);
+        AbandonedThreads.unlessAbandoned(() -> deltas.put(name, delta));
     }
 
     /** A Δ by name: the task name after {@code %intervene}, or the name given to {@code %delta load}. */
@@ -180,22 +200,47 @@ public final class Session {
     // ---- results
 
     synchronized void record(Table table, List<ResultRow> rows) {
-        lastTable = table;
-        lastRows = List.copyOf(rows);
-        allRows.addAll(rows);
+        AbandonedThreads.unlessAbandoned(() -> {
+            lastTable = table;
+            lastRows = List.copyOf(rows);
+            allRows.addAll(rows);
+        });
     }
 
     synchronized void recordLosses(String run, List<Double> curve) {
-        losses.put(run, List.copyOf(curve));
+        AbandonedThreads.unlessAbandoned(() -> losses.put(run, List.copyOf(curve)));
     }
 
     synchronized void recordChart(Chart<?, ?> chart) {
-        lastChart = chart;
+        AbandonedThreads.unlessAbandoned(() -> lastChart = chart);
     }
 
     synchronized void recordSweep(Sweep sweep) {
-        lastSweep = sweep;
-        sweep.losses().forEach(this::recordLosses);
+        AbandonedThreads.unlessAbandoned(() -> {
+            lastSweep = sweep;
+            sweep.losses().forEach(this::recordLosses);
+        });
+    }
+
+    /**
+     * What an interrupted magic finished, kept in one change: its rows (when there are any, as the
+     * last table), its Δs with their loss curves, and an interrupted sweep (may be null). All or
+     * nothing: a thread given up meanwhile keeps none of it.
+     */
+    synchronized void keepInterrupted(Table table, List<ResultRow> rows, Map<String, Finished.TrainedDelta> trained,
+                                      Sweep sweep) {
+        AbandonedThreads.unlessAbandoned(() -> {
+            if (sweep != null) {
+                recordSweep(sweep);
+            }
+            trained.forEach((name, d) -> {
+                deltas.put(name, d.delta());
+                losses.put(name, List.copyOf(d.trained().result().losses()));
+            });
+            if (!rows.isEmpty()) {
+                record(table, rows);
+            }
+        });
     }
 
     /** The table of the last magic that produced results. */

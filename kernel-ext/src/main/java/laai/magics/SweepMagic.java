@@ -10,10 +10,12 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 import laai.eval.Experiment;
+import laai.eval.Finished;
 import laai.eval.ResultRow;
 import laai.eval.Sweep;
 import laai.report.Plots;
 import laai.report.ResultTables;
+import laai.runtime.Interrupted;
 import laai.tasks.Task;
 import tech.tablesaw.api.Table;
 
@@ -34,7 +36,9 @@ final class SweepMagic implements MagicCommand {
             String.join(System.lineSeparator(),
                     "Trains one Δ per combination of layer, γ, λ, N and seed, and evaluates each on its test",
                     "split; zero-shot and few-shot rows come once per (N, seed). Shows the table, returns a plot",
-                    "(Laai.session().lastSweep() keeps every Δ and loss curve).",
+                    "(Laai.session().lastSweep() keeps every Δ and loss curve). An interrupt stops it at the next",
+                    "step or batch; it keeps exactly what it finished: the rows, and lastSweep() with the Δs",
+                    "trained (fully or up to the interrupt; their stop_reason says which).",
                     "  --task T              task name or .json file (default: the task of the last %task)",
                     "  --layers              layers: 0-5, 1,3,5 or all",
                     "  --lasso G,...         γ values (default " + DEFAULTS.lasso() + ")",
@@ -91,10 +95,14 @@ final class SweepMagic implements MagicCommand {
         TrainingProgress progress = new TrainingProgress(host, "%sweep " + task.name(), runs,
                 base.optimizer().steps(), InterveneMagic.heads(experiment, base), List.of());
         Sweep sweep = new Sweep(experiment);
-        List<ResultRow> rows = sweep.run(task, base, layers, lassos, groupLassos, trains, seeds,
-                !a.isSet("no-baselines"), progress);
-        if (Thread.currentThread().isInterrupted()) {
-            throw new java.util.concurrent.CancellationException("sweep interrupted");
+        String title = String.format(Locale.ROOT, "%%sweep %s: %d runs", task.name(), runs);
+        Finished finished = new Finished(progress);
+        List<ResultRow> rows;
+        try {
+            rows = sweep.run(task, base, layers, lassos, groupLassos, trains, seeds, !a.isSet("no-baselines"), finished);
+        } catch (Interrupted e) {
+            // The rows, and the sweep with the Δs it trained (lastSweep()), as a finished sweep keeps them.
+            throw InterruptedRun.keepSweep(e, title, finished, session, sweep);
         }
         List<String> diverged = new ArrayList<>();
         sweep.deltas().forEach((run, delta) -> {
@@ -109,7 +117,7 @@ final class SweepMagic implements MagicCommand {
                     + "; their rows show the best Δ before that. A smaller --lr avoids it.");
         }
 
-        Table table = ResultTables.of(String.format(Locale.ROOT, "%%sweep %s: %d runs", task.name(), runs), rows);
+        Table table = ResultTables.of(title, rows);
         Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
         session.recordSweep(sweep);
         session.record(table, rows);

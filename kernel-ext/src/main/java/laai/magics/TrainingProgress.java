@@ -3,14 +3,14 @@ package laai.magics;
 import java.util.List;
 import java.util.Locale;
 
-import laai.intervention.StepListener;
+import laai.eval.RunListener;
 
 /**
  * Turns the optimiser's steps into one progress display over several trainings (an intervene
  * trains two Δs, a sweep many): step, loss and active heads of the run in progress. A run ends
  * when the step count starts again, since early stopping makes run lengths unknown up front.
  */
-final class TrainingProgress implements StepListener {
+final class TrainingProgress implements RunListener {
 
     private final Host.Progress progress;
     private final int runs;
@@ -71,7 +71,7 @@ final class TrainingProgress implements StepListener {
 
     /** Shows what happens between trainings (baselines, evaluation). */
     void note(String what) {
-        progress.update(done, what);
+        progress.note(done, what);
     }
 
     void finish(String summary) {

@@ -59,7 +59,7 @@ public final class KernelSession implements AutoCloseable {
 
     /** Executes {@code code}, sending an interrupt_request after {@code interruptAfterSeconds} if > 0. */
     public CellResult execute(String code, double interruptAfterSeconds) throws IOException {
-        return execute(code, interruptAfterSeconds, 30);
+        return execute(code, interruptAfterSeconds, 0, 30);
     }
 
     /**
@@ -67,16 +67,25 @@ public final class KernelSession implements AutoCloseable {
      * (a cell that never reaches idle comes back {@link CellResult#timedOut()}).
      */
     public CellResult executeWithin(String code, int timeoutSeconds) throws IOException {
-        return execute(code, 0, timeoutSeconds);
+        return execute(code, 0, 0, timeoutSeconds);
     }
 
-    private CellResult execute(String code, double interruptAfterSeconds, int timeoutSeconds) throws IOException {
+    /** As {@link #execute(String, double)}, and a second interrupt {@code againAfterSeconds} after the first if > 0. */
+    public CellResult execute(String code, double interruptAfterSeconds, double againAfterSeconds) throws IOException {
+        return execute(code, interruptAfterSeconds, againAfterSeconds, 30);
+    }
+
+    private CellResult execute(String code, double interruptAfterSeconds, double againAfterSeconds, int timeoutSeconds)
+            throws IOException {
         JsonObject request = new JsonObject();
         request.addProperty("op", "execute");
         request.addProperty("code", code);
         request.addProperty("timeout", timeoutSeconds);
         if (interruptAfterSeconds > 0) {
             request.addProperty("interrupt_after", interruptAfterSeconds);
+        }
+        if (againAfterSeconds > 0) {
+            request.addProperty("interrupt_again_after", againAfterSeconds);
         }
         send(request);
         return new CellResult(read());
@@ -88,13 +97,28 @@ public final class KernelSession implements AutoCloseable {
      * {@link CellResult#stoppedAfter()} then tells how long the kernel took to stop.
      */
     public CellResult executeAndInterruptOn(String code, String pattern, int timeoutSeconds) throws IOException {
+        return executeAndInterruptOn(code, pattern, 0, timeoutSeconds);
+    }
+
+    /** As {@link #executeAndInterruptOn(String, String, int)}, interrupting {@code delaySeconds} after the match. */
+    public CellResult executeAndInterruptOn(String code, String pattern, double delaySeconds, int timeoutSeconds)
+            throws IOException {
         JsonObject request = new JsonObject();
         request.addProperty("op", "execute");
         request.addProperty("code", code);
         request.addProperty("timeout", timeoutSeconds);
         request.addProperty("interrupt_on", pattern);
+        request.addProperty("interrupt_delay", delaySeconds);
         send(request);
         return new CellResult(read());
+    }
+
+    /** Sends an interrupt_request while no cell runs (a second interrupt, after the cell's own). */
+    public void interrupt() throws IOException {
+        JsonObject request = new JsonObject();
+        request.addProperty("op", "interrupt");
+        send(request);
+        read();
     }
 
     /** The complete_reply content for the cursor at the end of {@code code}. */

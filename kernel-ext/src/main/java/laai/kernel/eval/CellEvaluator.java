@@ -82,8 +82,14 @@ public final class CellEvaluator implements AutoCloseable {
         return executor.run(task);
     }
 
+    /** Interrupts the running cell; also stops the threads of earlier cells that ignored theirs. */
     public void interrupt() {
         executor.requestInterrupt();
+    }
+
+    /** Stops the threads of cells that ignored their interrupt; one line per thread. */
+    public List<String> stopAbandonedThreads() throws InterruptedException {
+        return executor.stopAbandoned();
     }
 
     public void addToClasspath(String path) {

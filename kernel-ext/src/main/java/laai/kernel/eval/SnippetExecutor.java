@@ -1,5 +1,8 @@
 package laai.kernel.eval;
 
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -17,11 +20,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * interrupt, so a cancelled cell would take the kernel down with it. Callers block until the task
  * is done; a task submitted from the executor thread itself (a magic that evaluates code) runs
  * inline, because waiting for the only worker from the worker would deadlock.
+ *
+ * <p>An interrupt interrupts the worker thread; the engine and the magics stop at their next step
+ * or batch and keep what they finished (see laai.magics.Session). The cell is reported interrupted
+ * once its code has stopped, or after {@link #STOP_GRACE_MS} if it ignores the interrupt: its
+ * thread is then given up ({@link AbandonedThreads}: it can no longer change the session), later
+ * cells run on a fresh thread, and the next interrupt, or {@code %reset-thread}, stops it. A second
+ * interrupt within the grace period stops it at once.
  */
 public final class SnippetExecutor implements AutoCloseable {
 
-    /** How long a cancelled snippet may take to notice its interrupt before its thread is given up. */
-    private static final long STOP_GRACE_MS = 2_000;
+    /**
+     * How long interrupted code may take to stop before its thread is given up. The engine checks
+     * between layers and decoding steps, so it stops well within; the bound keeps an interrupt's
+     * answer under 2 s even for code that never checks.
+     */
+    private static final long STOP_GRACE_MS = 1_500;
+
+    /** How long {@link #stopAbandoned()} waits for each stopped thread to end. */
+    private static final long STOP_WAIT_MS = 2_000;
 
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
@@ -71,12 +88,22 @@ public final class SnippetExecutor implements AutoCloseable {
         }
     }
 
-    /** Cancels the running task, if any, and makes further tasks of the current cell fail fast. */
+    /**
+     * Cancels the running task, if any, and makes further tasks of the current cell fail fast. A
+     * second interrupt also stops the threads given up after an earlier one.
+     */
     public void requestInterrupt() {
         interruptRequested = true;
+        Progress beingStopped = stopping;
+        if (beingStopped != null) {
+            beingStopped.interruptedAgain = true; // impatience: no need to wait out the grace period
+        }
         Future<?> current = running;
         if (current != null) {
             current.cancel(true);
+        }
+        for (Thread t : AbandonedThreads.alive()) {
+            stop(t);
         }
     }
 
@@ -91,13 +118,61 @@ public final class SnippetExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops every thread given up after an interrupt ({@code %reset-thread}) and waits for each to
+     * end; returns one line per thread saying whether it did.
+     */
+    public List<String> stopAbandoned() throws InterruptedException {
+        List<String> report = new ArrayList<>();
+        for (Thread t : AbandonedThreads.alive()) {
+            if (!stop(t)) {
+                report.add(t.getName() + " cannot be stopped on Java " + Runtime.version().feature()
+                        + " (Thread.stop is gone); restart the kernel to end it");
+                continue;
+            }
+            t.join(STOP_WAIT_MS);
+            report.add(t.isAlive()
+                    ? t.getName() + " did not stop (it catches ThreadDeath, or is blocked in native code)"
+                    : t.getName() + " stopped");
+        }
+        return report;
+    }
+
+    /** The names of the threads given up after an interrupt that are still running. */
+    public List<String> abandonedThreads() {
+        return AbandonedThreads.alive().stream().map(Thread::getName).toList();
+    }
+
+    /**
+     * Thread.stop is deprecated because the stopped thread gives up its locks wherever it happens to
+     * be, leaving whatever it was changing half done. It is still the only way to end a Java loop
+     * that ignores interrupts, and it is used only on a thread the kernel has already given up on:
+     * one whose cell was reported interrupted and which can no longer change the session. A thread
+     * blocked in native code stops when it returns to Java.
+     */
+    @SuppressWarnings({"deprecation", "removal"})
+    private static boolean stop(Thread thread) {
+        try {
+            thread.stop();
+            return true;
+        } catch (UnsupportedOperationException removed) {
+            return false; // Java 20 and later: only a restart ends such a loop
+        }
+    }
+
     private synchronized <T> Future<T> submit(Callable<T> task, Progress progress) {
         ClassLoader loader = contextLoader;
         return executor.submit(() -> {
+            progress.thread = Thread.currentThread();
             progress.started = true;
             Thread.currentThread().setContextClassLoader(loader);
             try {
-                return task.call();
+                T value = task.call();
+                progress.completed = true;
+                return value;
+            } catch (Exception | Error e) {
+                progress.thrown = e;
+                throw e;
             } finally {
                 Thread.interrupted(); // a late cancel must not leak into the next task
                 progress.finished.countDown();
@@ -105,27 +180,96 @@ public final class SnippetExecutor implements AutoCloseable {
         });
     }
 
-    /** Future.cancel returns at once; this tells whether the cancelled code has really stopped. */
+    /** Future.cancel returns at once; this tells whether the cancelled code has really stopped, and how. */
     private static final class Progress {
         volatile boolean started;
+        volatile boolean completed;
+        volatile Thread thread;
+        volatile Throwable thrown;
+        volatile boolean interruptedAgain;
         final CountDownLatch finished = new CountDownLatch(1);
     }
 
+    /** The cancelled task whose code the Shell thread is waiting to stop, if any. */
+    private volatile Progress stopping;
+
     private EvalInterruptedException interrupted(Progress progress) {
+        stopping = progress;
         try {
             // A task cancelled before it started never runs, and never counts down.
-            if (!progress.started || progress.finished.await(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
-                return new EvalInterruptedException("Interrupted.");
+            if (!progress.started || awaitStop(progress)) {
+                return new EvalInterruptedException(progress.completed
+                        ? "Interrupted after the cell's code had finished: everything it did is kept."
+                        : stoppedMessage(progress.thrown));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            stopping = null;
         }
-        abandonWorker();
-        return new EvalInterruptedException("Interrupted. The code ignored the interrupt and keeps running "
-                + "on an abandoned thread; later cells run on a fresh one.");
+        Thread thread = progress.thread;
+        abandonWorker(thread);
+        if (progress.interruptedAgain && stopAndWait(thread)) {
+            return new EvalInterruptedException("Interrupted twice. The cell's code ignored the first interrupt, "
+                    + "so its thread " + thread.getName() + " was stopped; later cells run on a fresh thread.");
+        }
+        return new EvalInterruptedException("Interrupted. The cell's code ignored the interrupt for "
+                + STOP_GRACE_MS / 1000.0 + " s and keeps running on the abandoned thread " + thread.getName()
+                + ", which can no longer change the session; later cells run on a fresh thread. Interrupt again, "
+                + "or run %reset-thread, to stop it.");
     }
 
-    private synchronized void abandonWorker() {
+    /** Waits for cancelled code to stop: true if it did within the grace period and before a second interrupt. */
+    private static boolean awaitStop(Progress progress) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MS);
+        while (!progress.interruptedAgain) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            if (progress.finished.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        }
+        return progress.finished.getCount() == 0;
+    }
+
+    private static boolean stopAndWait(Thread thread) {
+        if (!stop(thread)) {
+            return false;
+        }
+        try {
+            thread.join(STOP_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    /**
+     * "Interrupted.", followed by what the stopped code said about it (a magic says what it kept),
+     * when it stopped by throwing a cancellation (laai.runtime.Interrupted is one).
+     */
+    private static String stoppedMessage(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof CancellationException && t.getMessage() != null && !t.getMessage().isBlank()) {
+                return "Interrupted. " + capitalised(t.getMessage());
+            }
+            if (!(t instanceof InvocationTargetException) && t.getClass() != RuntimeException.class) {
+                break; // only look through the wrappers of reflection and of jjava's magic calls
+            }
+        }
+        return "Interrupted.";
+    }
+
+    private static String capitalised(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private synchronized void abandonWorker(Thread thread) {
+        if (thread != null) {
+            AbandonedThreads.abandon(thread);
+        }
         executor.shutdown();
         executor = newExecutor();
     }

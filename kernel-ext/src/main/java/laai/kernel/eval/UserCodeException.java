@@ -7,6 +7,7 @@ import org.dflib.jjava.jupyter.kernel.magic.UndefinedMagicException;
 
 import laai.kernel.MagicException;
 import laai.kernel.MagicUsageException;
+import laai.runtime.Interrupted;
 
 /**
  * Notebook code (or a magic it called) threw. Carries a kernel-side snapshot of the throwable, so
@@ -50,12 +51,12 @@ public final class UserCodeException extends CellFailure {
         return wrapper ? t.getCause() : t;
     }
 
-    /** Usage errors and explained magic failures are answers, not crashes: no stack trace. */
+    /** Usage errors, explained magic failures and the engine's interrupts are answers, not crashes: no stack trace. */
     private static Throwable briefCause(Throwable t) {
         int depth = 0;
         for (Throwable cur = t; cur != null && depth++ < 32; cur = cur.getCause()) {
             if (cur instanceof MagicUsageException || cur instanceof MagicException
-                    || cur instanceof UndefinedMagicException) {
+                    || cur instanceof UndefinedMagicException || cur instanceof Interrupted) {
                 return cur;
             }
         }
