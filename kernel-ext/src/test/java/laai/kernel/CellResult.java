@@ -29,6 +29,24 @@ public final class CellResult {
     }
 
     /** Seconds from the driver's interrupt to the kernel going idle, if it interrupted the cell. */
+    /** {@code cell}, after asserting that it ran without error (for {@code ok(kernel.execute(...))}). */
+    public static CellResult ok(CellResult cell) {
+        org.junit.jupiter.api.Assertions.assertEquals("ok", cell.status(), cell.toString());
+        return cell;
+    }
+
+    /** Deletes a folder and everything in it, if it exists (what a test left in the repository). */
+    public static void deleteTree(java.nio.file.Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     public Optional<Double> stoppedAfter() {
         return Optional.ofNullable(stoppedAfter);
     }

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +18,8 @@ import laai.kernel.CellResult;
 import laai.kernel.JupyterTools;
 import laai.kernel.KernelSession;
 import laai.kernel.RequiresJupyter;
+import static laai.kernel.CellResult.ok;
+import static laai.kernel.CellResult.deleteTree;
 
 /**
  * {@code %delta save} through the real kernel: it never replaces a file unless told to with
@@ -79,21 +79,5 @@ class DeltaSaveKernelTest {
         assertEquals("error", cell.status(), cell.toString());
         assertTrue(cell.traceback().contains("no folder " + folder), cell.traceback());
         assertFalse(Files.exists(folder), "the folder was not created");
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    private static CellResult ok(CellResult cell) {
-        assertEquals("ok", cell.status(), cell.toString());
-        return cell;
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import laai.kernel.CellResult;
 import laai.kernel.KernelSession;
 import laai.kernel.RequiresJupyter;
+import static laai.kernel.CellResult.ok;
 
 /**
  * The interrupt acceptance of issue 14 on the real kernel, through jupyter_client, on the demo
@@ -171,8 +172,4 @@ class InterveneInterruptTest {
         return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
     }
 
-    private static CellResult ok(CellResult cell) {
-        assertEquals("ok", cell.status(), cell.toString());
-        return cell;
-    }
 }

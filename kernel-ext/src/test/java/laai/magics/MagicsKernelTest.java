@@ -20,6 +20,7 @@ import laai.kernel.CellResult;
 import laai.kernel.JupyterTools;
 import laai.kernel.KernelSession;
 import laai.kernel.RequiresJupyter;
+import static laai.kernel.CellResult.ok;
 
 /**
  * The acceptance test of the magics, over the real Jupyter protocol (jupyter_client driving our
@@ -127,8 +128,4 @@ class MagicsKernelTest {
         assertTrue(help.plain().contains("--layers"), help.toString());
     }
 
-    private static CellResult ok(CellResult cell) {
-        assertEquals("ok", cell.status(), cell.toString());
-        return cell;
-    }
 }

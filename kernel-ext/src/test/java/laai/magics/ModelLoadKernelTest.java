@@ -22,6 +22,8 @@ import laai.kernel.CellResult;
 import laai.kernel.JupyterTools;
 import laai.kernel.KernelSession;
 import laai.kernel.RequiresJupyter;
+import static laai.kernel.CellResult.ok;
+import static laai.kernel.CellResult.deleteTree;
 
 /**
  * A {@code %model load} that fails, through the real kernel: whether the folder is missing, its
@@ -105,21 +107,5 @@ class ModelLoadKernelTest {
             }
         }
         return copy;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    private static CellResult ok(CellResult cell) {
-        assertEquals("ok", cell.status(), cell.toString());
-        return cell;
     }
 }
