@@ -1,5 +1,6 @@
 package laai.eval;
 
+import ai.djl.ndarray.types.DataType;
 import laai.intervention.Delta;
 import laai.intervention.Example;
 import laai.intervention.FastPath;
@@ -10,6 +11,7 @@ import laai.intervention.Optimizer;
 import laai.intervention.Penalty;
 import laai.intervention.StepListener;
 import laai.model.Llama;
+import laai.model.ModelConfig;
 import laai.model.Site;
 import laai.runtime.Interrupted;
 import laai.tasks.Pair;
@@ -253,6 +255,47 @@ public final class Experiment {
     public static final int MAX_BATCH = 8;
 
     /**
+     * How many of these Δs (at one layer) train together: at most {@link #MAX_BATCH}, and no more
+     * than keep a step's activations within {@link #stepBudget} (at least one). At Gemma-2-2B's shape
+     * each Δ of 10 zero-shot samples holds about 0.24 GB during a step, so 8 of them held 1.9 GB
+     * above the weights and the process peaked at 1.25× its F32 weights; within the budget it is 6.
+     */
+    public int batchSize(List<Job> jobs, int layer) {
+        long widest = 1;
+        for (Job job : jobs) {
+            long positions = 0;
+            for (Example e : job.objective().examples()) positions += e.changedPositions();
+            widest = Math.max(widest, stepBytes(model.config(), model.dtype(), model.streamsWeights(), positions, layer));
+        }
+        return batchSize(stepBudget(model.config(), model.storage()), widest);
+    }
+
+    static int batchSize(long budget, long bytesPerDelta) {
+        return (int) Math.max(1, Math.min(MAX_BATCH, budget / Math.max(1, bytesPerDelta)));
+    }
+
+    /**
+     * Bytes a batch's step may hold beyond the weights: 15 % of the weights' bytes, at least 1 GB,
+     * the headroom of the memory limit this toolkit keeps to (1.15 × the weights + 1 GB).
+     */
+    static long stepBudget(ModelConfig c, DataType storage) {
+        long weights = c.parameterCount() * storage.getNumOfBytes();
+        return Math.max(1L << 30, weights * 15 / 100);
+    }
+
+    /**
+     * A Δ's share of a fast step's memory, estimated from the shapes: each of its changed positions
+     * keeps, in each layer above ℓ, about six MLP-wide and two dozen hidden-wide arrays for backward
+     * (counted from autograd's saved tensors at Gemma-2-2B's shape), and in the head two
+     * vocabulary-wide rows. Streamed weights keep only each layer's input (the layer is recomputed).
+     */
+    static long stepBytes(ModelConfig c, DataType compute, boolean streamed, long positions, int layer) {
+        long above = c.numLayers() - layer - 1;
+        long perLayer = streamed ? c.hiddenSize() : 6L * c.intermediateSize() + 24L * c.hiddenSize();
+        return positions * (above * perLayer + 2L * c.vocabSize()) * compute.getNumOfBytes();
+    }
+
+    /**
      * Learns one Δ per settings on the same objective, all at one layer and site; see
      * {@link #trainTogether}.
      */
@@ -265,7 +308,7 @@ public final class Experiment {
 
     /**
      * Learns a Δ per job. On the fast path, jobs at the same layer and site train together as
-     * batched Δs, up to {@link #MAX_BATCH} at a time (one loss and one backward pass per step for
+     * batched Δs, up to {@link #batchSize} at a time (one loss and one backward pass per step for
      * all); each Δ's seconds are its batch's time, shared equally. The naive path trains them one
      * after another. Results come in the jobs' order.
      *
@@ -285,8 +328,9 @@ public final class Experiment {
         }
         List<List<Integer>> batches = new ArrayList<>();
         for (List<Integer> same : byPlace.values()) {
-            for (int from = 0; from < same.size(); from += MAX_BATCH) {
-                batches.add(same.subList(from, Math.min(same.size(), from + MAX_BATCH)));
+            int size = batchSize(same.stream().map(jobs::get).toList(), jobs.get(same.get(0)).settings().layer());
+            for (int from = 0; from < same.size(); from += size) {
+                batches.add(same.subList(from, Math.min(same.size(), from + size)));
             }
         }
         for (List<Integer> batch : batches) {
