@@ -24,6 +24,8 @@ final class ComposeCommand implements Callable<Integer> {
     @Parameters(arity = "2", paramLabel = "TASK", description = "Task A then task B (names or files).") String[] tasks;
     @Option(names = "--layer", required = true, description = "Layer, counted from 0.") int layer;
     @Option(names = "--weights", split = ",", defaultValue = "1,1", description = "a,b in a·Δ_A + b·Δ_B. Default: ${DEFAULT-VALUE}.") double[] weights;
+    @Option(names = "--fit-steps", defaultValue = "50", description = "Fit α, β of α·Δ_A + β·Δ_B on the chained task's training pairs in this many Adam steps (row delta-fitted; 0: skip). Default: ${DEFAULT-VALUE}.") int fitSteps;
+    @Option(names = "--refine-steps", defaultValue = "20", description = "Re-optimise from the sum for this many steps (row delta-sum-refined; 0: skip). Default: ${DEFAULT-VALUE}.") int refineSteps;
 
     @Override
     public Integer call() {
@@ -31,6 +33,7 @@ final class ComposeCommand implements Callable<Integer> {
         for (double w : weights) {
             if (!Double.isFinite(w)) throw new IllegalArgumentException("--weights must be finite numbers, got " + w);
         }
+        Composition.Beyond beyond = new Composition.Beyond(fitSteps, refineSteps);
         Task a = Task.resolve(tasks[0], Datasets.dir()), b = Task.resolve(tasks[1], Datasets.dir());
         Finished finished = new Finished(new ProgressBar(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
@@ -38,7 +41,7 @@ final class ComposeCommand implements Callable<Integer> {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
             Composition.Outcome out;
             try {
-                out = new Composition(experiment).run(a, b, weights[0], weights[1], options.settings(layer), finished);
+                out = new Composition(experiment).run(a, b, weights[0], weights[1], options.settings(layer), beyond, finished);
             } catch (Interrupted e) {
                 return Stopped.report(e, finished.rows(), model.json, null);
             }

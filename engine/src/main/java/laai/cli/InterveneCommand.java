@@ -27,6 +27,9 @@ final class InterveneCommand implements Callable<Integer> {
     @Option(names = "--layer", required = true, description = "Layer, counted from 0.") int layer;
     @Option(names = "--save", description = "Write the regularised Δ here (safetensors with metadata).") Path save;
     @Option(names = "--plots", description = "Folder for the per-head norm and loss-per-step plots (PNG and SVG).") Path plots;
+    @Option(names = "--controls", defaultValue = "0", paramLabel = "R", description = "Also the vectors that need no optimisation: "
+            + "the mean-difference vector (k-shot minus zero-shot activations of the training pairs) and Δ's random control "
+            + "(its norm on its active heads, R random directions, averaged). 0: neither. Rule tasks only. Default: ${DEFAULT-VALUE}.") int controls;
 
     @Override
     public Integer call() {
@@ -39,6 +42,9 @@ final class InterveneCommand implements Callable<Integer> {
         Task t = distribution ? null : Task.resolve(task, Datasets.dir());
         laai.tasks.DistributionTask d = distribution ? laai.tasks.DistributionTask.load(file) : null;
         Experiment.Settings settings = options.settings(layer);
+        if (controls < 0) throw new IllegalArgumentException("--controls must be ≥ 0 (random directions), got " + controls);
+        if (controls > 0 && distribution) throw new IllegalArgumentException("--controls applies to rule tasks, not to " + task);
+        if (controls > 0) laai.eval.Controls.checkShots(settings.shots(), settings.nTrain());
         Finished finished = new Finished(new ProgressBar(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
@@ -48,6 +54,17 @@ final class InterveneCommand implements Callable<Integer> {
                 rows = distribution
                         ? experiment.interveneDistribution(d, settings, finished)
                         : experiment.intervene(t, settings, finished);
+                if (controls > 0) {
+                    rows = new java.util.ArrayList<>(rows);
+                    laai.tasks.Split split = experiment.split(t, settings);
+                    laai.eval.Controls c = new laai.eval.Controls(experiment);
+                    ResultRow meanDifference = c.meanDifferenceRow(split, settings);
+                    finished.rowFinished(meanDifference);
+                    rows.add(meanDifference);
+                    ResultRow random = c.randomControlRow(split, settings, experiment.lastDelta(), controls);
+                    finished.rowFinished(random);
+                    rows.add(random);
+                }
             } catch (Interrupted e) {
                 return Stopped.report(e, finished.rows(), model.json, saveSoFar(finished, settings));
             }

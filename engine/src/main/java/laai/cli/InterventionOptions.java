@@ -7,7 +7,7 @@ import laai.model.Site;
 import laai.tasks.PromptTemplate;
 import picocli.CommandLine.Option;
 
-/** Options of an intervention run; defaults follow the paper's headline setting (method.md). */
+/** Options of an intervention run; defaults follow the paper's headline setting (docs/method.md). */
 final class InterventionOptions {
     @Option(names = "--site", defaultValue = "heads", description = "heads (o_proj input, default) or residual.")
     String site;

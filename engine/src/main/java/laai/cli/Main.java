@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
                 "Architectures (config.json model_type): " + laai.model.ModelConfig.SUPPORTED + "."},
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, ActivationsCommand.class,
                 BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class, TableCommand.class,
-                TrainDemoModelCommand.class, TrainDemoModelCommand.MakeOpinionDataset.class,
-                TrainDemoModelCommand.MakeChainedDataset.class, MakeRandomModelCommand.class})
+                TransferCommand.class, MakeRandomModelCommand.class},
+        footer = {"", "Also, from the demo-model module: train-demo-model, make-opinion-dataset,",
+                "make-chained-dataset (the demo model's builder)."})
 public final class Main {
 
     public static void main(String[] args) {
@@ -25,8 +26,13 @@ public final class Main {
      * command asked for {@code --json}, also {@code {"error": "..."}} on stdout.
      */
     public static int run(String... args) {
+        return run(new Main(), args);
+    }
+
+    /** {@link #run(String...)} for another root command (the demo-model module's), with the same error handling. */
+    public static int run(Object root, String... args) {
         boolean json = java.util.Arrays.asList(args).contains("--json");
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(root);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable cause = e;
             String message;

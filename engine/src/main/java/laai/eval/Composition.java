@@ -1,6 +1,10 @@
 package laai.eval;
 
 import laai.intervention.Delta;
+import laai.intervention.LossPath;
+import laai.intervention.Optimizer;
+import laai.intervention.Penalty;
+import laai.intervention.WeightFit;
 import laai.tasks.Pair;
 import laai.tasks.Split;
 import laai.tasks.Task;
@@ -25,9 +29,34 @@ public final class Composition {
         this.experiment = experiment;
     }
 
-    public record Outcome(List<ResultRow> rows, Delta deltaA, Delta deltaB, Delta sum, Delta reoptimised) {}
+    /**
+     * @param fitted  α·Δ_A + β·Δ_B with α, β fitted on the chained task's training pairs; null unless asked for
+     * @param refined Δ_A + Δ_B (as weighted) re-optimised for a few steps; null unless asked for
+     */
+    public record Outcome(List<ResultRow> rows, Delta deltaA, Delta deltaB, Delta sum, Delta reoptimised,
+                          Delta fitted, Delta refined) {}
+
+    /**
+     * Beyond the paper's sum: {@code fitSteps} Adam steps on the two weights (0: none), and
+     * {@code refineSteps} optimiser steps from the sum (0: none), both on the chained task's
+     * training pairs.
+     */
+    public record Beyond(int fitSteps, int refineSteps) {
+        public Beyond {
+            if (fitSteps < 0 || refineSteps < 0) {
+                throw new IllegalArgumentException("--fit-steps and --refine-steps must be ≥ 0, got " + fitSteps + ", " + refineSteps);
+            }
+        }
+
+        public static final Beyond NONE = new Beyond(0, 0);
+    }
 
     public Outcome run(Task a, Task b, double weightA, double weightB, Experiment.Settings s, RunListener listener) {
+        return run(a, b, weightA, weightB, s, Beyond.NONE, listener);
+    }
+
+    public Outcome run(Task a, Task b, double weightA, double weightB, Experiment.Settings s, Beyond beyond,
+                       RunListener listener) {
         RunListener report = RunListener.orNone(listener);
         Task chained = Task.chain(a, b);
         Split split = experiment.split(chained, s);
@@ -54,7 +83,37 @@ public final class Composition {
         rows.add(finished(report, experiment.row("delta-sum", split, s, m, sum.activeGroups(),
                 trainedA.result().stepsRun() + trainedB.result().stepsRun(), seconds)));
         rows.add(finished(report, experiment.evaluate("delta-reoptimized", split, s, reoptimised)));
-        return new Outcome(rows, trainedA.delta(), trainedB.delta(), sum, reoptimised.delta());
+        int baseSteps = trainedA.result().stepsRun() + trainedB.result().stepsRun();
+        double baseSeconds = trainedA.seconds() + trainedB.seconds();
+        Delta fitted = null, refined = null;
+        if (beyond.fitSteps() > 0) {
+            long t = System.nanoTime();
+            WeightFit.Result fit;
+            try (LossPath path = experiment.path(experiment.objective(split), s)) {
+                fit = WeightFit.fit(path, experiment.model().manager(), trainedA.delta().values(), trainedB.delta().values(),
+                        beyond.fitSteps(), s.optimizer().learningRate());
+            }
+            fitted = trainedA.delta().combine(fit.alpha(), trainedB.delta(), fit.beta());
+            Evaluator.Metrics fm = experiment.evaluateDelta(split.test(), fitted, s.everyToken());
+            rows.add(finished(report, experiment.row("delta-fitted", split, s, fm, fitted.activeGroups(),
+                    baseSteps + fit.steps(), baseSeconds + (System.nanoTime() - t) / 1e9)));
+        }
+        if (beyond.refineSteps() > 0) {
+            long t = System.nanoTime();
+            Experiment.Settings brief = s.withOptimizer(new Optimizer.Settings(beyond.refineSteps(),
+                    s.optimizer().learningRate(), s.optimizer().solver(), s.optimizer().patience(), s.optimizer().tolerance()));
+            Optimizer.Result r;
+            try (LossPath path = experiment.path(experiment.objective(split), brief)) {
+                Optimizer o = new Optimizer(brief.optimizer(), new Penalty(s.lasso(), s.groupLasso(),
+                        experiment.model().config().headDim()), report).startingAt(sum.values());
+                r = o.minimise(path, experiment.model().manager(), sum.size());
+            }
+            refined = experiment.delta(r, chained.name(), brief);
+            Evaluator.Metrics rm = experiment.evaluateDelta(split.test(), refined, s.everyToken());
+            rows.add(finished(report, experiment.row("delta-sum-refined", split, s, rm, refined.activeGroups(),
+                    baseSteps + r.stepsRun(), baseSeconds + (System.nanoTime() - t) / 1e9)));
+        }
+        return new Outcome(rows, trainedA.delta(), trainedB.delta(), sum, reoptimised.delta(), fitted, refined);
     }
 
     private static ResultRow finished(RunListener listener, ResultRow row) {

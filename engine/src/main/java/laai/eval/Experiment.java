@@ -32,7 +32,7 @@ import java.util.function.Function;
  */
 public final class Experiment {
 
-    /** Every option of an intervention run; defaults follow method.md. */
+    /** Every option of an intervention run; defaults follow docs/method.md. */
     public record Settings(int layer, Site site, double lasso, double groupLasso, int nTrain, int nTest, long seed,
                            int shots, Optimizer.Settings optimizer, boolean everyToken, boolean naivePath,
                            PromptTemplate template) {
@@ -66,6 +66,16 @@ public final class Experiment {
         }
 
         public Settings withSeed(long seed) {
+            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
+                    naivePath, template);
+        }
+
+        public Settings withShots(int shots) {
+            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
+                    naivePath, template);
+        }
+
+        public Settings withOptimizer(Optimizer.Settings optimizer) {
             return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
                     naivePath, template);
         }
@@ -351,6 +361,13 @@ public final class Experiment {
         return List.of(trained);
     }
 
+    /** The loss path of one objective at the settings' layer and site (naive or fast, as they say). */
+    LossPath path(Objective objective, Settings s) {
+        checkLayer(s.layer());
+        return s.naivePath() ? new NaivePath(model, objective, s.layer(), s.site())
+                : new FastPath(model, List.of(objective), s.layer(), s.site());
+    }
+
     /** Jobs that share layer, site and path, as one batch (one job on the naive path). */
     private List<Optimizer.Result> train(List<Job> batch, StepListener listener) {
         Settings first = batch.get(0).settings();
@@ -370,7 +387,7 @@ public final class Experiment {
         }
     }
 
-    private Delta delta(Optimizer.Result result, String taskName, Settings s) {
+    Delta delta(Optimizer.Result result, String taskName, Settings s) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("model", modelName);
         meta.put("task", taskName);
@@ -421,7 +438,8 @@ public final class Experiment {
         return demos(split.train(), shots, split.seed());
     }
 
-    private static Function<Pair, List<Pair>> demos(List<Pair> pool, int shots, long seed) {
+    /** Every k-shot prompt's demonstrations, here only: shuffled by a seed of the run and the test input. */
+    static Function<Pair, List<Pair>> demos(List<Pair> pool, int shots, long seed) {
         if (shots == 0) return p -> List.of();
         return p -> {
             List<Pair> copy = new ArrayList<>(pool);

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Minimises loss(Δ) + penalty(Δ) from Δ = 0. Adam's state lives in Java and Δ is a fresh leaf
+ * Minimises loss(Δ) + penalty(Δ) from Δ = 0 (or a given start). Adam's state lives in Java and Δ is a fresh leaf
  * every step, so no gradient accumulates and nothing is updated in place under autograd. Stops
  * early when the objective has not improved for {@code patience} steps, on a non-finite loss, or
  * when the thread is interrupted; in every case the best Δ seen so far is returned.
@@ -46,11 +46,25 @@ public final class Optimizer {
     private final Settings settings;
     private final Penalty penalty;
     private final StepListener listener;
+    private final float[] start; // null: Δ = 0
 
     public Optimizer(Settings settings, Penalty penalty, StepListener listener) {
+        this(settings, penalty, listener, null);
+    }
+
+    private Optimizer(Settings settings, Penalty penalty, StepListener listener, float[] start) {
         this.settings = settings;
         this.penalty = penalty;
         this.listener = listener == null ? StepListener.NONE : listener;
+        this.start = start == null ? null : start.clone();
+    }
+
+    /**
+     * The same optimiser starting from {@code start} instead of Δ = 0 (composition refines
+     * Δ_A + Δ_B this way); the starting point is the first best Δ, so the result is never worse.
+     */
+    public Optimizer startingAt(float[] start) {
+        return new Optimizer(settings, penalty, listener, start);
     }
 
     /** Trains one Δ on {@code path} from Δ = 0. */
@@ -151,7 +165,10 @@ public final class Optimizer {
         Run(int size, int index, int count) {
             this.index = index;
             this.count = count;
-            delta = new float[size];
+            if (start != null && start.length != size) {
+                throw new IllegalArgumentException("a starting Δ of size " + start.length + " for a site of size " + size);
+            }
+            delta = start == null ? new float[size] : start.clone();
             m = new float[size];
             v = new float[size];
             best = delta.clone();

@@ -189,6 +189,35 @@ class CliTest {
     }
 
     @Test
+    void controlsAndTransferRunOnTheDemoModelAndBadCountsFailBeforeIt() {
+        Path dir = Fixtures.demoModel();
+        Run r = run("intervene", "--model", dir.toString(), "--task", "antonym", "--layer", "1", "--train", "4", "--test", "4",
+                "--steps", "2", "--shots", "2", "--controls", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<String> methods = new java.util.ArrayList<>();
+        strictJson(r.out()).getAsJsonObject().getAsJsonArray("rows").forEach(e -> methods.add(e.getAsJsonObject().get("method").getAsString()));
+        assertEquals(List.of("zero-shot", "few-shot", "delta-unregularized", "delta", "mean-difference", "random-control"), methods);
+
+        String nowhere = tmp.resolve("no-model").toString();
+        Run tooMany = run("intervene", "--model", nowhere, "--task", "antonym", "--layer", "1", "--train", "4", "--shots", "4", "--controls", "1");
+        assertEquals(1, tooMany.code());
+        assertTrue(tooMany.err().contains("from the other 3: use --shots between 1 and 3"), tooMany.err());
+
+        Run t = run("transfer", "--model", dir.toString(), "--tasks", "antonym,synonym", "--layer", "1", "--train", "4", "--test", "4",
+                "--steps", "2", "--json");
+        assertEquals(0, t.code(), t.err());
+        JsonObject matrix = strictJson(t.out()).getAsJsonObject();
+        assertEquals(2, matrix.getAsJsonArray("exact_match").size());
+        for (var row : matrix.getAsJsonArray("exact_match")) {
+            assertEquals(2, row.getAsJsonArray().size());
+            for (var v : row.getAsJsonArray()) assertTrue(v.getAsDouble() >= 0 && v.getAsDouble() <= 1, t.out());
+        }
+        Run one = run("transfer", "--model", dir.toString(), "--tasks", "antonym", "--layer", "1");
+        assertEquals(1, one.code());
+        assertTrue(one.err().contains("at least two tasks"), one.err());
+    }
+
+    @Test
     void optionsAndOutputPathsAreCheckedBeforeTheModelLoads() throws java.io.IOException {
         // The model folder does not exist: a message about it would mean the work had started.
         String nowhere = tmp.resolve("no-model").toString();

@@ -12,7 +12,7 @@ import laai.intervention.Solver;
 import laai.model.Site;
 
 /**
- * The options every training magic shares, with the engine's defaults (method.md: N = 10, 50 test
+ * The options every training magic shares, with the engine's defaults (docs/method.md: N = 10, 50 test
  * pairs, γ = λ = 0.01, 200 steps, lr 0.05, proximal solver, k = 10 shots). The defaults are read
  * from the engine, never repeated here, so help and behaviour cannot drift apart.
  */

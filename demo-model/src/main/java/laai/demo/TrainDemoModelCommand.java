@@ -1,15 +1,9 @@
-package laai.cli;
+package laai.demo;
 
 import com.google.gson.GsonBuilder;
 import laai.checkpoint.DType;
-import laai.demo.DemoCorpus;
-import laai.demo.DemoProbe;
-import laai.demo.DemoTrainer;
-import laai.demo.OpinionDynamics;
+import laai.cli.Datasets;
 import laai.tasks.Task;
-import laai.demo.Relation;
-import laai.demo.WordRelations;
-import laai.demo.WordTokenizer;
 import laai.runtime.Djl;
 import laai.tasks.Pair;
 import picocli.CommandLine.Command;
