@@ -51,14 +51,21 @@ public final class Evaluator {
     public Metrics exactMatch(List<Pair> test, Function<Pair, List<Pair>> demos, Delta delta, boolean everyToken) {
         List<Prediction> predictions = new ArrayList<>();
         int exact = 0, first = 0;
-        for (int from = 0; from < test.size(); from += batchSize) {
+        List<Example> examples = new ArrayList<>();
+        int[] widths = new int[test.size()];
+        for (int i = 0; i < test.size(); i++) {
+            Example e = encoder.example(test.get(i), demos.apply(test.get(i)));
+            examples.add(e);
+            widths[i] = e.prompt().length + e.answer().length + 2; // what decoding may reach
+        }
+        for (int[] range : batches(widths)) {
             Interrupted.check("evaluation");
-            List<Pair> batch = test.subList(from, Math.min(test.size(), from + batchSize));
+            List<Pair> batch = test.subList(range[0], range[1]);
             long[][] prompts = new long[batch.size()][];
             long[][] answers = new long[batch.size()][];
             int longest = 0;
             for (int b = 0; b < batch.size(); b++) {
-                Example e = encoder.example(batch.get(b), demos.apply(batch.get(b)));
+                Example e = examples.get(range[0] + b);
                 prompts[b] = e.prompt();
                 answers[b] = e.answer();
                 longest = Math.max(longest, e.answer().length);
@@ -88,11 +95,12 @@ public final class Evaluator {
                             Function<laai.tasks.DistributionTask.Item, List<laai.tasks.DistributionTask.Item>> demos, Delta delta) {
         double kl = 0;
         int modes = 0;
-        for (int from = 0; from < test.size(); from += batchSize) {
+        List<Example> all = new ArrayList<>();
+        for (laai.tasks.DistributionTask.Item item : test) all.add(encoder.distributionExample(item, demos.apply(item)));
+        for (int[] range : batches(all.stream().mapToInt(e -> e.prompt().length).toArray())) {
             Interrupted.check("evaluation");
-            List<laai.tasks.DistributionTask.Item> batch = test.subList(from, Math.min(test.size(), from + batchSize));
-            List<Example> examples = new ArrayList<>();
-            for (laai.tasks.DistributionTask.Item item : batch) examples.add(encoder.distributionExample(item, demos.apply(item)));
+            List<laai.tasks.DistributionTask.Item> batch = test.subList(range[0], range[1]);
+            List<Example> examples = all.subList(range[0], range[1]);
             float[][] logits;
             try (NDScope ignored = new NDScope()) {
                 long[][] prompts = examples.stream().map(Example::prompt).toArray(long[][]::new);
@@ -132,7 +140,7 @@ public final class Evaluator {
         var m = model.manager();
         var chunk = model.chunk(laai.model.Chunk.contiguous(new int[batch], length), null);
         NDArray x = model.embed(m.create(flat, new ai.djl.ndarray.types.Shape(batch, width)), chunk);
-        NDArray hidden = model.forward(x, 0, chunk, null, hook).hidden();
+        NDArray hidden = model.hidden(x, chunk, hook);
         NDArray rows = hidden.reshape((long) batch * width, -1).get(m.create(last));
         float[] values = model.logits(rows).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         laai.model.NonFiniteOutputException.check(values, "at the last token of " + batch + " evaluation prompts"
@@ -141,6 +149,49 @@ public final class Evaluator {
         float[][] out = new float[batch][vocab];
         for (int b = 0; b < batch; b++) System.arraycopy(values, b * vocab, out[b], 0, vocab);
         return out;
+    }
+
+    /**
+     * Consecutive prompts of the given padded widths, as [from, to) ranges: at most {@code batchSize}
+     * prompts, and no more positions than keep a forward pass's activations within the memory
+     * budget of batched training ({@link Experiment#stepBudget}). A 10-shot batch of 16 opinion
+     * prompts (770 positions each) held 6.5 GB above Gemma-2-2B's weights; the budget allows 15 %.
+     */
+    List<int[]> batches(int[] widths) {
+        return batches(widths, batchSize, Experiment.stepBudget(model.config(), model.storage()),
+                bytesPerPosition(model.config(), model.dtype()), bytesPerKey(model.config(), model.dtype()));
+    }
+
+    static List<int[]> batches(int[] widths, int batchSize, long budget, long perPosition, long perKey) {
+        List<int[]> out = new ArrayList<>();
+        int from = 0;
+        while (from < widths.length) {
+            int to = from + 1, widest = widths[from];
+            while (to < widths.length && to - from < batchSize) {
+                int w = Math.max(widest, widths[to]);
+                long positions = (long) (to + 1 - from) * w;
+                if (positions * (perPosition + perKey * w) > budget) break;
+                widest = w;
+                to++;
+            }
+            out.add(new int[] {from, to});
+            from = to;
+        }
+        return out;
+    }
+
+    /**
+     * A position's share of a layer's arrays alive at once in a forward pass without gradient: the
+     * MLP's few intermediate-wide arrays, a dozen hidden-wide ones, and its keys and values in every
+     * layer (generation keeps the cache).
+     */
+    static long bytesPerPosition(laai.model.ModelConfig c, ai.djl.ndarray.types.DataType dtype) {
+        return (6L * c.intermediateSize() + 16L * c.hiddenSize() + 2L * c.numLayers() * c.kvDim()) * dtype.getNumOfBytes();
+    }
+
+    /** A position's attention scores per key it attends to: a few arrays of one score per head. */
+    static long bytesPerKey(laai.model.ModelConfig c, ai.djl.ndarray.types.DataType dtype) {
+        return 4L * c.numHeads() * dtype.getNumOfBytes();
     }
 
     private SiteHook hook(Delta delta, long[][] prompts, boolean everyToken) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +49,38 @@ class BatchSizeTest {
         long streamed = Experiment.stepBytes(llama8b, DataType.FLOAT32, true, POSITIONS, 4);
         assertTrue(streamed < Experiment.stepBytes(llama8b, DataType.FLOAT32, false, POSITIONS, 4) / 10);
         assertEquals(Experiment.MAX_BATCH, Experiment.batchSize(Experiment.stepBudget(llama8b, DataType.FLOAT16), streamed));
+    }
+
+    @Test
+    void evaluationBatchesKeepLongPromptsWithinTheBudgetAndShortOnesWhole() throws IOException {
+        ModelConfig gemma = config(ModelPreset.GEMMA_2_2B);
+        long budget = Experiment.stepBudget(gemma, DataType.FLOAT32);
+        long perPosition = Evaluator.bytesPerPosition(gemma, DataType.FLOAT32), perKey = Evaluator.bytesPerKey(gemma, DataType.FLOAT32);
+        assertEquals((6L * 9216 + 16 * 2304 + 2L * 26 * 1024) * 4, perPosition);
+        // 10-shot rule prompts (about 100 positions): 16 a batch, as before
+        int[] rule = new int[50];
+        java.util.Arrays.fill(rule, 100);
+        assertEquals(List.of(16, 16, 16, 2), sizes(Evaluator.batches(rule, 16, budget, perPosition, perKey)));
+        // 10-shot opinion prompts (770 positions): 16 of them held 6.5 GB; now 2 a batch
+        int[] opinion = new int[5];
+        java.util.Arrays.fill(opinion, 770);
+        List<int[]> batches = Evaluator.batches(opinion, 16, budget, perPosition, perKey);
+        assertEquals(List.of(2, 2, 1), sizes(batches));
+        for (int[] b : batches) assertTrue((long) (b[1] - b[0]) * 770 * (perPosition + perKey * 770) <= budget);
+        // a single prompt over the budget still runs, alone
+        assertEquals(List.of(1, 1), sizes(Evaluator.batches(new int[] {100_000, 5}, 16, budget, perPosition, perKey)));
+        // the ranges cover every prompt once, in order
+        int[] mixed = {5, 900, 7, 7, 800, 3};
+        int next = 0;
+        for (int[] b : Evaluator.batches(mixed, 4, budget, perPosition, perKey)) {
+            assertEquals(next, b[0]);
+            next = b[1];
+        }
+        assertEquals(mixed.length, next);
+    }
+
+    private static List<Integer> sizes(List<int[]> ranges) {
+        return ranges.stream().map(r -> r[1] - r[0]).toList();
     }
 
     @Test
