@@ -1,11 +1,8 @@
 package laai.cli;
 
-import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.eval.ModelSpec;
 import laai.model.Llama;
-import laai.model.ModelConfig;
-import laai.runtime.Djl;
 import laai.runtime.MatmulPrecision;
 import picocli.CommandLine.Option;
 
