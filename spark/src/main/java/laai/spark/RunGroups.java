@@ -29,7 +29,12 @@ final class RunGroups extends AbstractFunction2<TaskContext, Iterator<RunGroup>,
         List<GroupResult> results = new ArrayList<>();
         while (groups.hasNext()) {
             RunGroup group = groups.next();
-            results.add(GroupRunner.run(WorkerModels.experiment(model, group.runs().get(0).settings().template()), group, null));
+            WorkerModels.ONE_AT_A_TIME.lock();
+            try {
+                results.add(GroupRunner.run(WorkerModels.experiment(model, group.runs().get(0).settings().template()), group, null));
+            } finally {
+                WorkerModels.ONE_AT_A_TIME.unlock();
+            }
         }
         return results.toArray(GroupResult[]::new);
     }

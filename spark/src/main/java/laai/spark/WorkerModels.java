@@ -24,6 +24,14 @@ final class WorkerModels {
 
     private static final Map<ModelSpec, Loaded> LOADED = new ConcurrentHashMap<>();
 
+    /**
+     * One group at a time per JVM: DJL's PyTorch engine has one gradient collector per process
+     * ("A PtGradientCollector is already collecting"), so two task threads cannot train at once.
+     * Several task threads (local[N], executor cores above 1) take turns; parallelism comes from
+     * executors, so give each executor one core (README).
+     */
+    static final java.util.concurrent.locks.ReentrantLock ONE_AT_A_TIME = new java.util.concurrent.locks.ReentrantLock(true);
+
     /** How many times a model was loaded in this JVM (tests check that it is once). */
     static final java.util.concurrent.atomic.AtomicInteger LOADS = new java.util.concurrent.atomic.AtomicInteger();
 

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One sweep on the demo model, in this process and on Spark's local[2] (two task threads sharing
+ * One sweep on the demo model, in this process and on Spark's local[2] (two task threads taking turns on
  * one loaded model): the same rows bit for bit, and the same Δs.
  */
 class SparkSweepTest {
@@ -85,7 +85,8 @@ class SparkSweepTest {
         List<GroupResult> finished = new ArrayList<>();
         int loadsBefore = WorkerModels.LOADS.get();
         List<GroupResult> results = new SparkSweep().run(plan, spec, "local[2]", finished::add);
-        assertEquals(1, WorkerModels.LOADS.get() - loadsBefore, "one model load for all four groups of this JVM");
+        // At most one: none where an earlier test of this JVM loaded the same spec; four groups on two threads never load twice.
+        assertTrue(WorkerModels.LOADS.get() - loadsBefore <= 1, "one model load for all four groups of this JVM");
         assertEquals(4, finished.size());
         List<ResultRow> onSpark = plan.rows(results);
 
@@ -126,7 +127,7 @@ class SparkSweepTest {
                 "--train", "4", "--trains", "4", "--test", "4", "--shots", "2", "--steps", "3", "--no-baselines",
                 "--spark", "local[2]", "--deltas", dir.toString(), "--json");
         assertEquals(0, run.status(), run.err());
-        assertTrue(run.out().contains("\"method\":\"delta-unregularized\"") && run.out().contains("\"method\":\"delta\""), run.out());
+        assertTrue(run.out().contains("\"gamma\":0.0,") && run.out().contains("\"gamma\":0.01,"), run.out());
         laai.intervention.Delta saved = laai.intervention.Delta.load(dir.resolve("antonym-layer1-heads-gamma0.01-lambda0.01-n4-seed0.safetensors"));
         assertEquals(1, saved.layer());
         assertEquals(Site.HEADS, saved.site());
