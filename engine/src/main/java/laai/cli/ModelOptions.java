@@ -1,10 +1,8 @@
 package laai.cli;
 
-import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import laai.eval.ModelSpec;
 import laai.model.Llama;
-import laai.model.ModelConfig;
-import laai.runtime.Djl;
 import laai.runtime.MatmulPrecision;
 import picocli.CommandLine.Option;
 
@@ -34,11 +32,7 @@ final class ModelOptions {
     MatmulPrecision precision;
 
     DataType dataType() {
-        return switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
-            case "f32", "float32" -> DataType.FLOAT32;
-            case "f16", "float16", "half" -> DataType.FLOAT16;
-            default -> throw new IllegalArgumentException("unknown --dtype " + dtype + " (f32 or f16)");
-        };
+        return ModelSpec.parseDataType(dtype);
     }
 
     /** The demo model that ships in the repository, where bin/laai says the repository is. */
@@ -57,9 +51,13 @@ final class ModelOptions {
 
     /** Loads {@code dir} with these options, after setting the matrix-product precision for its size. */
     Llama load(Path dir) {
-        Device d = Djl.device(device);
-        DataType type = dataType();
-        precision = MatmulPrecision.apply(matmulPrecision, () -> ModelConfig.load(dir).parameterCount(), d);
-        return Llama.load(dir, d, Llama.computeType(d, type), type);
+        ModelSpec spec = spec(dir, 0);
+        precision = spec.applyPrecision();
+        return spec.loadWeights();
+    }
+
+    /** These options as data, for {@code dir}: what a worker of a distributed sweep loads. */
+    ModelSpec spec(Path dir, int torchThreads) {
+        return new ModelSpec(dir.toAbsolutePath().normalize().toString(), device, dtype, matmulPrecision, torchThreads);
     }
 }

@@ -6,7 +6,7 @@ package laai.eval;
  */
 public record ResultRow(String method, String task, int layer, String site, double gamma, double lambda,
                         int nTrain, long seed, double exactMatch, double firstTokenAcc, double kl,
-                        int activeHeads, int steps, double seconds) {
+                        int activeHeads, int steps, double seconds) implements java.io.Serializable {
 
     /** Column names, in order, as in tables and JSON output. */
     public static final String[] COLUMNS = {"method", "task", "layer", "site", "gamma", "lambda", "n_train", "seed",

@@ -1,22 +1,24 @@
 package laai.eval;
 
 import laai.intervention.Delta;
-import laai.intervention.Objective;
-import laai.tasks.Split;
 import laai.tasks.Task;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Layers × γ × λ × N × seeds into one table: one "delta" row per combination, plus zero-shot and
- * few-shot rows once per (N, seed). Keeps every Δ's loss curve for the loss-per-step plot.
+ * Layers × γ × λ × N × seeds into one table, in this process: one "delta" row per combination,
+ * plus zero-shot and few-shot rows once per (N, seed). Keeps every Δ's loss curve for the
+ * loss-per-step plot. It runs the {@link SweepPlan}'s groups with {@link GroupRunner}, the same
+ * plan and function a distributed sweep runs, so both give the same table.
  *
- * <p>An interrupt ({@link laai.runtime.Interrupted}) stops it between steps and batches; its
- * {@link #deltas()} and {@link #losses()} then hold the Δs trained so far, and the listener has
- * seen the rows finished so far.
+ * <p>Every group's Δs train first, then the rows are evaluated in the table's order. An interrupt
+ * ({@link laai.runtime.Interrupted}) stops it between steps and batches; its {@link #deltas()} and
+ * {@link #losses()} then hold the Δs trained so far, and the listener has seen the rows finished
+ * so far.
  */
 public final class Sweep {
     private final Experiment experiment;
@@ -29,28 +31,15 @@ public final class Sweep {
 
     public List<ResultRow> run(Task task, Experiment.Settings base, int[] layers, double[] lassos, double[] groupLassos,
                                int[] nTrains, long[] seeds, boolean baselines, RunListener listener) {
+        return run(SweepPlan.of(task, base, layers, lassos, groupLassos, nTrains, seeds, baselines,
+                experiment.model().config()), listener);
+    }
+
+    public List<ResultRow> run(SweepPlan plan, RunListener listener) {
         RunListener report = RunListener.orNone(listener);
-        for (int layer : layers) experiment.checkLayer(layer);
-        // Every Δ of the sweep first, so that those at one layer train together as batched Δs;
-        // then the rows, in the order of the loops.
-        List<Experiment.Job> jobs = new ArrayList<>();
-        List<Split> splits = new ArrayList<>();
-        for (int n : nTrains) {
-            for (long seed : seeds) {
-                Experiment.Settings s0 = base.withTrain(n).withSeed(seed);
-                Split split = experiment.split(task, s0);
-                Objective objective = experiment.objective(split);
-                for (int layer : layers) {
-                    for (double g : lassos) {
-                        for (double l : groupLassos) {
-                            jobs.add(new Experiment.Job(objective, task.name(), s0.withLayer(layer).withPenalty(g, l)));
-                            splits.add(split);
-                        }
-                    }
-                }
-            }
-        }
-        List<Experiment.Trained> trained = experiment.trainTogether(jobs, new RunListener() {
+        losses.clear();
+        deltas.clear();
+        RunListener keep = new RunListener() {
             @Override
             public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
                 report.onStep(step, steps, loss, objective, activeHeads);
@@ -68,38 +57,32 @@ public final class Sweep {
                 deltas.put(key(job.settings()), t.delta());
                 report.deltaTrained(job, t);
             }
-        }, System.nanoTime());
-        // All trained: in the order of the loops rather than of the batches (plots list them so).
+        };
+        Map<Integer, Experiment.Trained> trained = new HashMap<>();
+        for (RunGroup group : plan.groups()) {
+            List<Experiment.Trained> these = GroupRunner.train(experiment, group, keep);
+            for (int i = 0; i < these.size(); i++) trained.put(group.runs().get(i).index(), these.get(i));
+        }
+        // All trained: in the order of the table rather than of the batches (plots list them so).
         losses.clear();
         deltas.clear();
-        for (int j = 0; j < jobs.size(); j++) {
-            losses.put(key(jobs.get(j).settings()), trained.get(j).result().losses());
-            deltas.put(key(jobs.get(j).settings()), trained.get(j).delta());
+        for (RunSpec run : plan.runs()) {
+            Experiment.Trained t = trained.get(run.index());
+            if (t == null) continue;
+            losses.put(run.deltaKey(), t.result().losses());
+            deltas.put(run.deltaKey(), t.delta());
         }
         List<ResultRow> rows = new ArrayList<>();
-        Split baselinesDone = null;
-        for (int j = 0; j < jobs.size(); j++) {
-            Experiment.Settings s = jobs.get(j).settings();
-            Split split = splits.get(j);
-            if (baselines && split != baselinesDone) {
-                rows.add(finished(report, experiment.baseline("zero-shot", split, s, 0)));
-                // Over a range of N, the few-shot baseline shows all N pairs when N is below --shots.
-                rows.add(finished(report, experiment.baseline("few-shot", split, s, Math.min(s.shots(), split.train().size()))));
-                baselinesDone = split;
-            }
-            String method = s.lasso() == 0 && s.groupLasso() == 0 ? "delta-unregularized" : "delta";
-            rows.add(finished(report, experiment.evaluate(method, split, s, trained.get(j))));
+        for (RunSpec run : plan.runs()) {
+            ResultRow row = GroupRunner.row(experiment, plan.groupOf(run), run, trained.get(run.index()));
+            report.rowFinished(row);
+            rows.add(row);
         }
         return rows;
     }
 
     private static String key(Experiment.Settings s) {
         return "layer " + s.layer() + " γ " + s.lasso() + " λ " + s.groupLasso() + " N " + s.nTrain() + " seed " + s.seed();
-    }
-
-    private static ResultRow finished(RunListener listener, ResultRow row) {
-        listener.rowFinished(row);
-        return row;
     }
 
     /** Loss per step of every Δ trained, by "layer L γ G λ L N N seed S". */

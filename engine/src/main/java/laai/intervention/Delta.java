@@ -15,7 +15,8 @@ import java.util.Map;
  * Saved as a safetensors file (tensor "delta", F32) whose metadata holds model, layer, site,
  * task, γ, λ, N, seed, steps and metrics, so that it can be evaluated or composed later.
  */
-public record Delta(float[] values, int layer, Site site, int groupSize, Map<String, String> metadata) {
+public record Delta(float[] values, int layer, Site site, int groupSize, Map<String, String> metadata)
+        implements java.io.Serializable {
 
     public Delta {
         metadata = Map.copyOf(metadata);

@@ -26,7 +26,7 @@ import java.util.Map;
  * with exactly the keys "input" and "output". Loading is strict, because a silently skipped or
  * duplicated pair would bias both the training split and the reported accuracy.
  */
-public record Task(String name, List<Pair> pairs) {
+public record Task(String name, List<Pair> pairs) implements java.io.Serializable {
 
     public Task {
         pairs = List.copyOf(pairs);
