@@ -155,7 +155,8 @@ public final class Evaluator {
      * Consecutive prompts of the given padded widths, as [from, to) ranges: at most {@code batchSize}
      * prompts, and no more positions than keep a forward pass's activations within the memory
      * budget of batched training ({@link Experiment#stepBudget}). A 10-shot batch of 16 opinion
-     * prompts (770 positions each) held 6.5 GB above Gemma-2-2B's weights; the budget allows 15 %.
+     * prompts (about 525 positions each) took the process to 20.7 GB, 10 GB above Gemma-2-2B's weights;
+     * the budget allows 15 %.
      */
     List<int[]> batches(int[] widths) {
         return batches(widths, batchSize, Experiment.stepBudget(model.config(), model.storage()),

@@ -363,9 +363,14 @@ public final class Experiment {
 
     /** The loss path of one objective at the settings' layer and site (naive or fast, as they say). */
     LossPath path(Objective objective, Settings s) {
+        return path(List.of(objective), s);
+    }
+
+    /** One Δ per objective on the fast path; the naive path trains the first alone. */
+    private LossPath path(List<Objective> objectives, Settings s) {
         checkLayer(s.layer());
-        return s.naivePath() ? new NaivePath(model, objective, s.layer(), s.site())
-                : new FastPath(model, List.of(objective), s.layer(), s.site());
+        return s.naivePath() ? new NaivePath(model, objectives.get(0), s.layer(), s.site())
+                : new FastPath(model, objectives, s.layer(), s.site());
     }
 
     /** Jobs that share layer, site and path, as one batch (one job on the naive path). */
@@ -380,9 +385,7 @@ public final class Experiment {
             objectives.add(job.objective());
         }
         int size = model.siteSize(first.site());
-        try (LossPath path = first.naivePath()
-                ? new NaivePath(model, objectives.get(0), first.layer(), first.site())
-                : new FastPath(model, objectives, first.layer(), first.site())) {
+        try (LossPath path = path(objectives, first)) {
             return Optimizer.minimiseTogether(path, model.manager(), size, optimizers);
         }
     }

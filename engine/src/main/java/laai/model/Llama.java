@@ -565,7 +565,7 @@ public final class Llama implements AutoCloseable {
     /**
      * The hidden states after the last layer, with no cache kept: each layer's keys and values go
      * with the layer. A scoring pass over long prompts (10-shot opinion prompts of Gemma-2-2B: 26
-     * layers' keys and values of 16 × 770 positions, 2.6 GB) needs none of them.
+     * layers' keys and values of 16 × 525 positions, 1.8 GB) needs none of them.
      */
     public NDArray hidden(NDArray x, Chunk chunk, SiteHook hook) {
         return run(x, 0, layers.length, chunk, null, hook, false).hidden();

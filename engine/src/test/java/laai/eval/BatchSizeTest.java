@@ -61,7 +61,7 @@ class BatchSizeTest {
         int[] rule = new int[50];
         java.util.Arrays.fill(rule, 100);
         assertEquals(List.of(16, 16, 16, 2), sizes(Evaluator.batches(rule, 16, budget, perPosition, perKey)));
-        // 10-shot opinion prompts (770 positions): 16 of them held 6.5 GB; now 2 a batch
+        // long prompts (770 positions): 2 a batch
         int[] opinion = new int[5];
         java.util.Arrays.fill(opinion, 770);
         List<int[]> batches = Evaluator.batches(opinion, 16, budget, perPosition, perKey);
