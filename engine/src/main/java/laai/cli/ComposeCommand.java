@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "compose", description = {"Add Δ_A and Δ_B and evaluate on the chained task x → B(A(x)), against a re-optimised Δ and zero-shot.",
@@ -25,24 +26,30 @@ final class ComposeCommand implements Callable<Integer> {
     @Option(names = "--layer", required = true, description = "Layer, counted from 0.") int layer;
     @Option(names = "--weights", split = ",", defaultValue = "1,1", description = "a,b in a·Δ_A + b·Δ_B. Default: ${DEFAULT-VALUE}.") double[] weights;
 
+    @Option(names = "--seeds", split = ",", description = "Run at each of these seeds (replaces --seed) and report each "
+            + "method's mean with a bootstrap interval over seeds and test items.")
+    long[] seedsOption;
+
     @Override
     public Integer call() {
         if (weights.length != 2) throw new IllegalArgumentException("--weights takes two numbers, a,b");
         for (double w : weights) {
             if (!Double.isFinite(w)) throw new IllegalArgumentException("--weights must be finite numbers, got " + w);
         }
+        Experiment.Settings settings = options.settings(layer);
+        long[] seeds = options.seeds(seedsOption);
         Task a = Task.resolve(tasks[0], Datasets.dir()), b = Task.resolve(tasks[1], Datasets.dir());
         Finished finished = new Finished(new ProgressBar(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
-            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
-            Composition.Outcome out;
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
+            List<Composition.Outcome> out;
             try {
-                out = new Composition(experiment).run(a, b, weights[0], weights[1], options.settings(layer), finished);
+                out = new Composition(experiment).runSeeds(a, b, weights[0], weights[1], settings, seeds, finished);
             } catch (Interrupted e) {
                 return Stopped.report(e, finished.rows(), model.json, null);
             }
-            InterveneCommand.print(out.rows(), model.json);
+            InterveneCommand.print(Composition.rows(out), model.json);
         }
         return 0;
     }

@@ -47,7 +47,7 @@ final class SweepCommand implements Callable<Integer> {
         Finished finished = new Finished(new ProgressBar(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
-            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
             Sweep sweep = new Sweep(experiment);
             List<ResultRow> rows;
             try {
@@ -59,7 +59,8 @@ final class SweepCommand implements Callable<Integer> {
                 Plots.save(Plots.exactMatchPerLayer(rows), plots.resolve("exact-match-per-layer"));
                 Plots.save(Plots.lossPerStep(sweep.losses()), plots.resolve("loss-per-step"));
             });
-            return InterveneCommand.print(rows, model.json, failed);
+            // A sweep's rows stay one per seed (its plot aggregates them).
+            return InterveneCommand.print(rows, model.json, failed, false);
         }
     }
 }
