@@ -4,6 +4,7 @@ import laai.eval.Experiment;
 import laai.eval.Finished;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
+import laai.eval.SeedAggregate;
 import laai.model.Llama;
 import laai.model.TextTokenizer;
 import laai.report.ResultTables;
@@ -23,6 +24,9 @@ import java.util.concurrent.Callable;
 final class InterveneCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin InterventionOptions options;
+    @Option(names = "--seeds", split = ",", description = "Run at each of these seeds (replaces --seed) and report each "
+            + "method's mean with a bootstrap interval over seeds and test items; --save and --plots take the last seed's Δ.")
+    long[] seedsOption;
     @Option(names = "--task", required = true, description = "Task name (datasets/NAME.json) or a JSON file.") String task;
     @Option(names = "--layer", required = true, description = "Layer, counted from 0.") int layer;
     @Option(names = "--save", description = "Write the regularised Δ here (safetensors with metadata).") Path save;
@@ -36,6 +40,7 @@ final class InterveneCommand implements Callable<Integer> {
         Outputs.checkFile(save, "--save");
         Outputs.checkFolder(plots, "--plots");
         Experiment.Settings checked = options.settings(layer); // every option checked before the model loads
+        long[] seeds = options.seeds(seedsOption);
         Experiment.checkShots(checked.shots(), checked.nTrain());
         Path file = Datasets.file(task);
         boolean distribution = laai.tasks.DistributionTask.isDistributionFile(file);
@@ -48,23 +53,13 @@ final class InterveneCommand implements Callable<Integer> {
         Finished finished = new Finished(new ProgressBar(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
-            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, laai.tasks.PromptTemplate.DEFAULT), model.name());
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, laai.tasks.PromptTemplate.DEFAULT), model.name(), options.scorer());
             List<ResultRow> rows;
             try {
                 rows = distribution
-                        ? experiment.interveneDistribution(d, settings, finished)
-                        : experiment.intervene(t, settings, finished);
-                if (controls > 0) {
-                    rows = new java.util.ArrayList<>(rows);
-                    laai.tasks.Split split = experiment.split(t, settings);
-                    laai.eval.Controls c = new laai.eval.Controls(experiment);
-                    ResultRow meanDifference = c.meanDifferenceRow(split, settings);
-                    finished.rowFinished(meanDifference);
-                    rows.add(meanDifference);
-                    ResultRow random = c.randomControlRow(split, settings, experiment.lastDelta(), controls);
-                    finished.rowFinished(random);
-                    rows.add(random);
-                }
+                        ? experiment.interveneDistributionSeeds(d, settings, seeds, finished)
+                        : experiment.interveneSeeds(t, settings, seeds, finished);
+                if (controls > 0) rows = withControls(rows, experiment, t, settings, seeds, finished);
             } catch (Interrupted e) {
                 return Stopped.report(e, finished.rows(), model.json, saveSoFar(finished, settings));
             }
@@ -81,6 +76,24 @@ final class InterveneCommand implements Callable<Integer> {
         }
     }
 
+    /** The rows, then each seed's mean-difference and random-control rows (against that seed's Δ). */
+    private List<ResultRow> withControls(List<ResultRow> rows, Experiment experiment, Task t, Experiment.Settings settings,
+                                         long[] seeds, Finished finished) {
+        List<ResultRow> all = new java.util.ArrayList<>(rows);
+        laai.eval.Controls c = new laai.eval.Controls(experiment);
+        for (long seed : seeds) {
+            Experiment.Settings s = settings.withSeed(seed);
+            laai.tasks.Split split = experiment.split(t, s);
+            laai.intervention.Delta delta = finished.deltas().stream().filter(d -> d.job().settings().equals(s))
+                    .reduce((first, last) -> last).orElseThrow().delta();
+            for (ResultRow row : List.of(c.meanDifferenceRow(split, s), c.randomControlRow(split, s, delta, controls))) {
+                finished.rowFinished(row);
+                all.add(row);
+            }
+        }
+        return all;
+    }
+
     /**
      * After an interrupt, {@code --save} writes the regularised Δ trained so far (the best seen
      * before the interrupt, when its training was cut short); says what happened, for the report.
@@ -89,7 +102,8 @@ final class InterveneCommand implements Callable<Integer> {
         String notes = plots == null ? null : "--plots not written";
         if (save == null) return notes;
         Finished.TrainedDelta regularized = finished.deltas().stream()
-                .filter(d -> d.job().settings().equals(settings)).reduce((first, last) -> last).orElse(null);
+                .filter(d -> d.job().settings().withSeed(settings.seed()).equals(settings)).reduce((first, last) -> last)
+                .orElse(null);
         String saved;
         if (regularized == null) {
             saved = "no Δ trained yet, --save not written";
@@ -106,14 +120,30 @@ final class InterveneCommand implements Callable<Integer> {
         print(rows, json, null);
     }
 
-    /** The rows, then (when a write after the work failed) its message: exit code 1, the results kept. */
+    /** The rows, one per method over the seeds run; see {@link #print(List, boolean, String, boolean)}. */
     static int print(List<ResultRow> rows, boolean json, String failed) {
+        return print(rows, json, failed, true);
+    }
+
+    /**
+     * The rows (with {@code aggregate}, rows at several seeds as one row each: {@link SeedAggregate}),
+     * after a line naming the scorer and the intervals, then (when a write after the work failed) its
+     * message: exit code 1, the results kept. With --json: {"scorer", "intervals", "rows"}, and
+     * "per_seed_rows" where rows were aggregated.
+     */
+    static int print(List<ResultRow> perSeed, boolean json, String failed, boolean aggregate) {
+        List<ResultRow> rows = aggregate ? SeedAggregate.aggregate(perSeed) : perSeed;
         if (json) {
             Map<String, Object> out = new java.util.LinkedHashMap<>();
+            String scorer = perSeed.stream().map(ResultRow::scorer).filter(s -> !s.isEmpty()).findFirst().orElse(null);
+            out.put("scorer", scorer);
+            out.put("intervals", ResultTables.legend(List.of()));
             out.put("rows", rows.stream().map(ResultRow::asMap).toList());
+            if (rows.size() != perSeed.size()) out.put("per_seed_rows", perSeed.stream().map(ResultRow::asMap).toList());
             if (failed != null) out.put("error", failed);
             Json.print(out);
         } else {
+            System.out.println(ResultTables.legend(rows));
             System.out.print(ResultTables.text(rows));
         }
         if (failed == null) return 0;

@@ -35,8 +35,28 @@ final class InterventionOptions {
     boolean everyToken;
     @Option(names = "--naive", description = "Optimise on the naive path (full forward each step) instead of the fast one.")
     boolean naive;
+    @Option(names = "--scorer", defaultValue = "fv", description = "Exact match: fv (as Function Vectors scores it: first word run; "
+            + "case, punctuation, articles, extra spaces ignored; any accepted answer) or strict (the whole first line, "
+            + "edge punctuation ignored). Default: ${DEFAULT-VALUE}.")
+    String scorer;
+
+    /** The scorer of exact match; a bad name fails here, before the model loads. */
+    laai.eval.Scorer scorer() {
+        return laai.eval.Scorer.parse(scorer);
+    }
+
+    /** The seeds to run at: --seeds where given (it replaces --seed), else --seed alone. */
+    long[] seeds(long[] seedsOption) {
+        if (seedsOption == null) return new long[] {seed};
+        if (seedsOption.length == 0) throw new IllegalArgumentException("--seeds needs at least one seed");
+        if (java.util.Arrays.stream(seedsOption).distinct().count() != seedsOption.length) {
+            throw new IllegalArgumentException("--seeds lists a seed twice: " + java.util.Arrays.toString(seedsOption));
+        }
+        return seedsOption;
+    }
 
     Experiment.Settings settings(int layer) {
+        scorer();
         Optimizer.Settings opt = new Optimizer.Settings(steps, learningRate, Solver.parse(solver), patience, 1e-4);
         return new Experiment.Settings(layer, Site.parse(site), lasso, groupLasso, train, test, seed, shots, opt,
                 everyToken, naive, PromptTemplate.DEFAULT);

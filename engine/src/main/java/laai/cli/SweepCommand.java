@@ -61,7 +61,7 @@ final class SweepCommand implements Callable<Integer> {
         Finished finished = new Finished(new ProgressBar(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
-            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
             SweepPlan plan = plan(t, swept, m.config());
             Sweep sweep = new Sweep(experiment);
             List<ResultRow> rows;
@@ -80,7 +80,8 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private SweepPlan plan(Task t, int[] swept, laai.model.ModelConfig config) {
-        return SweepPlan.of(t, options.settings(0), swept, lassos, groupLassos, trains, seeds, !noBaselines, config);
+        return SweepPlan.of(t, options.settings(0), swept, lassos, groupLassos, trains, seeds, !noBaselines, options.scorer(),
+                config);
     }
 
     /**
@@ -110,6 +111,7 @@ final class SweepCommand implements Callable<Integer> {
             String notSaved = Outputs.attempt("--deltas", () -> trained.forEach((run, d) -> d.save(deltas.resolve(run.deltaFileName()))));
             if (failed == null) failed = notSaved;
         }
-        return InterveneCommand.print(rows, model.json, failed);
+        // A sweep's rows stay one per seed (its plot aggregates them).
+        return InterveneCommand.print(rows, model.json, failed, false);
     }
 }

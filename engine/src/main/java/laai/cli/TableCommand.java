@@ -26,16 +26,22 @@ final class TableCommand implements Callable<Integer> {
             description = "Layer for antonym, synonym, english-french, english-german, opinion-dynamics, composition "
                     + "(6 numbers), or one layer for all.")
     int[] layers;
-    @Option(names = "--extra-seeds", split = ",", defaultValue = "1,2", description = "More seeds for the regularisation ablation. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seeds", split = ",", description = "Run every row at each of these seeds (replaces --seed) and report "
+            + "its mean with a bootstrap interval over seeds and test items.")
+    long[] seedsOption;
+    @Option(names = "--extra-seeds", split = ",", defaultValue = "1,2", description = "More seeds for the rule tasks' Δs alone "
+            + "(the regularisation ablation; seeds already in --seeds are skipped). Default: ${DEFAULT-VALUE}.")
     long[] extraSeeds;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
+        options.settings(0);
+        long[] seeds = options.seeds(seedsOption);
         Finished finished = new Finished(model.json ? new ProgressBar(false) : ProgressBar.rowsOnly());
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
-            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
             int[] perTask = layers;
             if (layers.length == 1) {
                 perTask = new int[PaperTable.RULE_TASKS.size() + 2];
@@ -43,7 +49,7 @@ final class TableCommand implements Callable<Integer> {
             }
             List<ResultRow> rows;
             try {
-                rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), perTask, extraSeeds, finished);
+                rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), perTask, seeds, extraSeeds, finished);
             } catch (Interrupted e) {
                 return Stopped.report(e, finished.rows(), model.json, null);
             }
@@ -51,7 +57,8 @@ final class TableCommand implements Callable<Integer> {
             if (!model.json) {
                 System.out.println();
                 PaperTable.headlines(rows).forEach(System.out::println);
-                System.out.printf("%d rows in %.1f s%n", rows.size(), (System.nanoTime() - t0) / 1e9);
+                System.out.printf("%d rows (%d runs) in %.1f s%n", laai.eval.SeedAggregate.aggregate(rows).size(), rows.size(),
+                        (System.nanoTime() - t0) / 1e9);
             }
         }
         return 0;

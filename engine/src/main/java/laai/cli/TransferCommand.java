@@ -36,7 +36,7 @@ final class TransferCommand implements Callable<Integer> {
         Finished finished = new Finished(new ProgressBar(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
-            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name());
+            Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
             Transfer.Matrix matrix;
             try {
                 matrix = new Transfer(experiment).run(resolved, settings, finished);

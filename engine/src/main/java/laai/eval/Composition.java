@@ -116,6 +116,21 @@ public final class Composition {
         return new Outcome(rows, trainedA.delta(), trainedB.delta(), sum, reoptimised.delta(), fitted, refined);
     }
 
+    /** {@link #run} at each seed, one after another; the outcomes in seed order. */
+    public List<Outcome> runSeeds(Task a, Task b, double weightA, double weightB, Experiment.Settings s, Beyond beyond,
+                                  long[] seeds, RunListener listener) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (long seed : seeds) outcomes.add(run(a, b, weightA, weightB, s.withSeed(seed), beyond, listener));
+        return outcomes;
+    }
+
+    /** The rows of every outcome, in order. */
+    public static List<ResultRow> rows(List<Outcome> outcomes) {
+        List<ResultRow> rows = new ArrayList<>();
+        for (Outcome o : outcomes) rows.addAll(o.rows());
+        return rows;
+    }
+
     private static ResultRow finished(RunListener listener, ResultRow row) {
         listener.rowFinished(row);
         return row;

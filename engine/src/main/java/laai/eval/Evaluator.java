@@ -21,7 +21,9 @@ import java.util.function.Function;
  * Δ acts at each prompt's last token (as in training) or, optionally, at every generated position
  * too. Prompts are decoded in batches; a sequence stops at a newline, EOS, or after the target's
  * token count plus a margin. An interrupt stops it between batches, and within a batch between
- * decoding steps ({@link Interrupted}).
+ * decoding steps ({@link Interrupted}). A generation is scored by the {@link Scorer} against every
+ * accepted answer of its pair; first-token accuracy compares with the first token of the pair's
+ * output (the training target), as Function Vectors' single-token evaluation does.
  *
  * <p>After each batch the C heap's free pages go back to the system ({@link
  * laai.runtime.Memory#returnFreeHeap}): a batch of 10-shot prompts frees hundreds of MB of
@@ -32,16 +34,29 @@ public final class Evaluator {
     private final Llama model;
     private final PromptEncoder encoder;
     private final int batchSize;
+    private final Scorer scorer;
 
-    public Evaluator(Llama model, PromptEncoder encoder, int batchSize) {
+    public Evaluator(Llama model, PromptEncoder encoder, int batchSize, Scorer scorer) {
         this.model = model;
         this.encoder = encoder;
         this.batchSize = batchSize;
+        this.scorer = scorer;
     }
 
+    /** {@code generated} is the generation as the scorer compared it. */
     public record Prediction(String input, String target, String generated, boolean exact, boolean firstToken) {}
 
-    public record Metrics(double exactMatch, double firstTokenAccuracy, int n, List<Prediction> predictions) {}
+    public record Metrics(double exactMatch, double firstTokenAccuracy, int n, List<Prediction> predictions) {
+        /** Per test item, in order: 1 for a hit, 0 for a miss. */
+        public ItemScores items() {
+            double[] exact = new double[predictions.size()], first = new double[predictions.size()];
+            for (int i = 0; i < exact.length; i++) {
+                exact[i] = predictions.get(i).exact() ? 1 : 0;
+                first[i] = predictions.get(i).firstToken() ? 1 : 0;
+            }
+            return ItemScores.ofRun(exact, first, null);
+        }
+    }
 
     /**
      * @param demos      demonstrations for each test pair (empty list for zero-shot)
@@ -78,23 +93,29 @@ public final class Evaluator {
             for (int b = 0; b < batch.size(); b++) {
                 String text = encoder.tokenizer().decode(generated[b]);
                 Pair p = batch.get(b);
-                boolean ok = Answers.matches(text, p.output());
+                boolean ok = scorer.matches(text, p.accepted());
                 boolean firstOk = generated[b].length > 0 && generated[b][0] == answers[b][0];
                 exact += ok ? 1 : 0;
                 first += firstOk ? 1 : 0;
-                predictions.add(new Prediction(p.input(), p.output(), Answers.normalise(text), ok, firstOk));
+                predictions.add(new Prediction(p.input(), p.output(), scorer.shown(text), ok, firstOk));
             }
         }
         return new Metrics((double) exact / test.size(), (double) first / test.size(), test.size(), predictions);
     }
 
-    /** Mean KL(q ‖ p) over the test items, and how often p's most likely option is q's. */
-    public record KlMetrics(double meanKl, double modeAccuracy, int n) {}
+    /**
+     * Mean KL(q ‖ p) over the test items, and how often p's most likely option is q's; per item,
+     * KL and the mode hit (1 or 0), for the intervals.
+     */
+    public record KlMetrics(double meanKl, double modeAccuracy, int n, double[] klPerItem, double[] modeHits) {
+        public ItemScores items() {
+            return ItemScores.ofRun(null, modeHits, klPerItem);
+        }
+    }
 
     public KlMetrics meanKl(List<laai.tasks.DistributionTask.Item> test,
                             Function<laai.tasks.DistributionTask.Item, List<laai.tasks.DistributionTask.Item>> demos, Delta delta) {
-        double kl = 0;
-        int modes = 0;
+        double[] klPerItem = new double[test.size()], modeHits = new double[test.size()];
         List<Example> all = new ArrayList<>();
         for (laai.tasks.DistributionTask.Item item : test) all.add(encoder.distributionExample(item, demos.apply(item)));
         for (int[] range : batches(all.stream().mapToInt(e -> e.prompt().length).toArray())) {
@@ -115,15 +136,17 @@ public final class Evaluator {
                 double z = 0;
                 for (long o : options) z += StrictMath.exp(logits[b][(int) o] - max);
                 int best = 0;
+                double kl = 0;
                 for (int k = 0; k < options.length; k++) {
                     double logp = logits[b][(int) options[k]] - max - StrictMath.log(z);
                     if (q[k] > 0) kl += q[k] * (StrictMath.log(q[k]) - logp);
                     if (logits[b][(int) options[k]] > logits[b][(int) options[best]]) best = k;
                 }
-                if (best == batch.get(b).mode()) modes++;
+                klPerItem[range[0] + b] = kl;
+                modeHits[range[0] + b] = best == batch.get(b).mode() ? 1 : 0;
             }
         }
-        return new KlMetrics(kl / test.size(), (double) modes / test.size(), test.size());
+        return new KlMetrics(Bootstrap.mean(klPerItem), Bootstrap.mean(modeHits), test.size(), klPerItem, modeHits);
     }
 
     /** Logits at each prompt's last token, one forward pass over the right-padded batch. */

@@ -93,12 +93,32 @@ public final class Experiment {
     private final PromptEncoder encoder;
     private final String modelName;
     private final int evalBatch;
+    private final Scorer scorer;
 
+    /** Scores exact match with {@link Scorer#DEFAULT}. */
     public Experiment(Llama model, PromptEncoder encoder, String modelName) {
+        this(model, encoder, modelName, Scorer.DEFAULT);
+    }
+
+    public Experiment(Llama model, PromptEncoder encoder, String modelName, Scorer scorer) {
         this.model = model;
         this.encoder = encoder;
         this.modelName = modelName;
         this.evalBatch = 16;
+        this.scorer = scorer;
+    }
+
+    /** The same model and prompts, scoring exact match with {@code scorer} (a new experiment, no runs yet). */
+    public Experiment withScorer(Scorer scorer) {
+        return new Experiment(model, encoder, modelName, scorer);
+    }
+
+    public Scorer scorer() {
+        return scorer;
+    }
+
+    private Evaluator evaluator() {
+        return new Evaluator(model, encoder, evalBatch, scorer);
     }
 
     public Llama model() {
@@ -116,6 +136,31 @@ public final class Experiment {
     /** The four rows of the paper's comparison: zero-shot, k-shot, Δ with γ = λ = 0, Δ. */
     public List<ResultRow> intervene(Task task, Settings s, RunListener listener) {
         return interveneAll(List.of(task), List.of(s), List.of(true), listener);
+    }
+
+    /**
+     * {@link #intervene} at each seed (each its own split, demonstrations and Δs; all Δs trained
+     * together): the rows of every seed, in seed order. {@link SeedAggregate} makes one row per
+     * method of them.
+     */
+    public List<ResultRow> interveneSeeds(Task task, Settings s, long[] seeds, RunListener listener) {
+        List<Task> tasks = new ArrayList<>();
+        List<Settings> settings = new ArrayList<>();
+        List<Boolean> baselines = new ArrayList<>();
+        for (long seed : seeds) {
+            tasks.add(task);
+            settings.add(s.withSeed(seed));
+            baselines.add(true);
+        }
+        return interveneAll(tasks, settings, baselines, listener);
+    }
+
+    /** {@link #interveneDistribution} at each seed, one after another: the rows of every seed. */
+    public List<ResultRow> interveneDistributionSeeds(laai.tasks.DistributionTask task, Settings s, long[] seeds,
+                                                      RunListener listener) {
+        List<ResultRow> rows = new ArrayList<>();
+        for (long seed : seeds) rows.addAll(interveneDistribution(task, s.withSeed(seed), listener));
+        return rows;
     }
 
     /**
@@ -188,7 +233,7 @@ public final class Experiment {
         checkLayer(s.layer());
         checkShots(s.shots(), s.nTrain());
         laai.tasks.DistributionTask.Split split = task.split(s.nTrain(), s.nTest(), s.seed());
-        Evaluator evaluator = new Evaluator(model, encoder, evalBatch);
+        Evaluator evaluator = evaluator();
         List<ResultRow> rows = new ArrayList<>();
         long t0 = System.nanoTime();
         rows.add(finished(report, klRow("zero-shot", task, s, evaluator.meanKl(split.test(), i -> List.of(), null), -1, 0,
@@ -227,9 +272,10 @@ public final class Experiment {
     private ResultRow klRow(String method, laai.tasks.DistributionTask task, Settings s, Evaluator.KlMetrics m,
                             int activeHeads, int steps, double seconds) {
         boolean delta = method.startsWith("delta");
-        return new ResultRow(method, task.name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
+        // No generation is scored here: the scorer does not apply.
+        return ResultRow.measured(method, task.name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
                 delta ? s.lasso() : Double.NaN, delta ? s.groupLasso() : Double.NaN, s.nTrain(), s.seed(),
-                Double.NaN, m.modeAccuracy(), m.meanKl(), activeHeads, steps, seconds);
+                activeHeads, steps, seconds, "", m.items());
     }
 
     /** The regularised Δ of the last {@link #intervene} or {@link #interveneDistribution} call. */
@@ -409,7 +455,7 @@ public final class Experiment {
     public ResultRow baseline(String method, Split split, Settings s, int shots) {
         checkShots(shots, split.train().size());
         long t0 = System.nanoTime();
-        Evaluator.Metrics m = new Evaluator(model, encoder, evalBatch).exactMatch(split.test(), demos(split, shots), null, false);
+        Evaluator.Metrics m = evaluator().exactMatch(split.test(), demos(split, shots), null, false);
         return row(method, split, s, m, -1, 0, (System.nanoTime() - t0) / 1e9);
     }
 
@@ -421,11 +467,11 @@ public final class Experiment {
     }
 
     public Evaluator.Metrics evaluateDelta(List<Pair> test, Delta delta, boolean everyToken) {
-        return new Evaluator(model, encoder, evalBatch).exactMatch(test, p -> List.of(), delta, everyToken);
+        return evaluator().exactMatch(test, p -> List.of(), delta, everyToken);
     }
 
     public Evaluator.Metrics evaluatePrompting(List<Pair> test, List<Pair> pool, int shots, long seed) {
-        return new Evaluator(model, encoder, evalBatch).exactMatch(test, demos(pool, shots, seed), null, false);
+        return evaluator().exactMatch(test, demos(pool, shots, seed), null, false);
     }
 
     /** Demonstrations are drawn from the training pairs; asking for more must not quietly give fewer. */
@@ -453,8 +499,8 @@ public final class Experiment {
 
     ResultRow row(String method, Split split, Settings s, Evaluator.Metrics m, int activeHeads, int steps, double seconds) {
         boolean delta = method.startsWith("delta");
-        return new ResultRow(method, split.task().name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
+        return ResultRow.measured(method, split.task().name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
                 delta ? s.lasso() : Double.NaN, delta ? s.groupLasso() : Double.NaN, s.nTrain(), s.seed(),
-                m.exactMatch(), m.firstTokenAccuracy(), Double.NaN, activeHeads, steps, seconds);
+                activeHeads, steps, seconds, scorer.label(), m.items());
     }
 }

@@ -36,6 +36,7 @@ public final class GroupRunner {
 
     /** One run's row: a baseline's evaluation, or the evaluation of the Δ trained for it. */
     public static ResultRow row(Experiment experiment, RunGroup group, RunSpec run, Experiment.Trained trained) {
+        if (run.scorer() != experiment.scorer()) experiment = experiment.withScorer(run.scorer());
         Experiment.Settings s = run.settings();
         Split split = split(group, run);
         return switch (run.method()) {

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * One row of a sweep as plain data: which method, on which task, with every setting it runs with.
- * Small and serialisable (primitives and strings only), so that a plan can be shipped to other
+ * Small and serialisable (primitives, strings and enums only), so that a plan can be shipped to other
  * JVMs and a failure can say exactly which run failed.
  *
  * @param index  the row's place in the sweep's table
@@ -19,17 +19,18 @@ import java.util.Locale;
 public record RunSpec(int index, Method method, String task, int layer, String site, double gamma, double lambda,
                       int nTrain, int nTest, long seed, int shots, int steps, double learningRate, String solver,
                       int patience, double tolerance, boolean everyToken, boolean naivePath,
-                      String query, String answer, String end, String separator) implements Serializable {
+                      String query, String answer, String end, String separator, Scorer scorer)
+        implements Serializable {
 
     /** What a run computes. */
     public enum Method { ZERO_SHOT, FEW_SHOT, DELTA }
 
-    public static RunSpec of(int index, Method method, String task, Experiment.Settings s) {
+    public static RunSpec of(int index, Method method, String task, Experiment.Settings s, Scorer scorer) {
         Optimizer.Settings o = s.optimizer();
         PromptTemplate t = s.template();
         return new RunSpec(index, method, task, s.layer(), s.site().label(), s.lasso(), s.groupLasso(), s.nTrain(),
                 s.nTest(), s.seed(), s.shots(), o.steps(), o.learningRate(), o.solver().name(), o.patience(),
-                o.tolerance(), s.everyToken(), s.naivePath(), t.query(), t.answer(), t.end(), t.separator());
+                o.tolerance(), s.everyToken(), s.naivePath(), t.query(), t.answer(), t.end(), t.separator(), scorer);
     }
 
     /** The engine's settings of this run (they check themselves again here). */

@@ -32,7 +32,7 @@ public final class Sweep {
     public List<ResultRow> run(Task task, Experiment.Settings base, int[] layers, double[] lassos, double[] groupLassos,
                                int[] nTrains, long[] seeds, boolean baselines, RunListener listener) {
         return run(SweepPlan.of(task, base, layers, lassos, groupLassos, nTrains, seeds, baselines,
-                experiment.model().config()), listener);
+                experiment.scorer(), experiment.model().config()), listener);
     }
 
     public List<ResultRow> run(SweepPlan plan, RunListener listener) {

@@ -34,7 +34,8 @@ public record SweepPlan(List<RunSpec> runs, List<RunGroup> groups) implements Se
      * {@code baselines}), then a Δ per layer, γ and λ.
      */
     public static SweepPlan of(Task task, Experiment.Settings base, int[] layers, double[] lassos,
-                               double[] groupLassos, int[] nTrains, long[] seeds, boolean baselines, ModelConfig model) {
+                               double[] groupLassos, int[] nTrains, long[] seeds, boolean baselines, Scorer scorer,
+                               ModelConfig model) {
         for (int layer : layers) model.checkLayer(layer);
         List<RunSpec> runs = new ArrayList<>();
         List<RunSpec> baselineRuns = new ArrayList<>();
@@ -52,12 +53,12 @@ public record SweepPlan(List<RunSpec> runs, List<RunGroup> groups) implements Se
                     // The baselines carry the split's first Δ settings, as the sweep always did.
                     Experiment.Settings first = deltas.isEmpty() ? s0 : deltas.get(0);
                     for (RunSpec.Method m : List.of(RunSpec.Method.ZERO_SHOT, RunSpec.Method.FEW_SHOT)) {
-                        RunSpec spec = RunSpec.of(runs.size(), m, task.name(), first);
+                        RunSpec spec = RunSpec.of(runs.size(), m, task.name(), first, scorer);
                         runs.add(spec);
                         baselineRuns.add(spec);
                     }
                 }
-                for (Experiment.Settings s : deltas) runs.add(RunSpec.of(runs.size(), RunSpec.Method.DELTA, task.name(), s));
+                for (Experiment.Settings s : deltas) runs.add(RunSpec.of(runs.size(), RunSpec.Method.DELTA, task.name(), s, scorer));
             }
         }
         return new SweepPlan(runs, groups(task, runs, baselineRuns));

@@ -1,6 +1,8 @@
 package laai.report;
 
+import laai.eval.Interval;
 import laai.eval.ResultRow;
+import laai.eval.SeedAggregate;
 import laai.intervention.Delta;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -21,25 +23,52 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** The paper's figures as XChart charts: exact match per layer, ‖Δ_h‖ per head, loss per step. */
+/**
+ * The paper's figures as XChart charts: exact match per layer, ‖Δ_h‖ per head, loss per step.
+ * Exact match carries error bars that span each value's 95 % bootstrap interval. XChart draws
+ * symmetric bars only, so a bar reaches max(high − value, value − low) on both sides: it covers
+ * the interval, and exceeds it on the shorter side.
+ */
 public final class Plots {
     private Plots() {}
 
-    /** Exact match against layer, one series per method (rows of a sweep). */
+    /**
+     * Exact match against layer, one series per method and task (rows of a sweep); rows at several
+     * seeds are aggregated ({@link SeedAggregate}) into their mean and interval over seeds and items.
+     */
     public static XYChart exactMatchPerLayer(List<ResultRow> rows) {
         XYChart chart = new XYChartBuilder().width(640).height(400).title("Exact match per layer")
                 .xAxisTitle("layer").yAxisTitle("exact match").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
-        Map<String, List<ResultRow>> byMethod = rows.stream().filter(r -> r.layer() >= 0)
-                .collect(Collectors.groupingBy(r -> r.method() + " " + r.task(), TreeMap::new, Collectors.toList()));
+        List<ResultRow> aggregated = SeedAggregate.aggregate(rows).stream().filter(r -> r.layer() >= 0).toList();
+        // One series per setting where a sweep varied γ, λ or N, so that no point averages two settings.
+        boolean penalties = aggregated.stream().map(r -> r.gamma() + " " + r.lambda()).distinct().count() > 1;
+        boolean sizes = aggregated.stream().map(ResultRow::nTrain).distinct().count() > 1;
+        Map<String, List<ResultRow>> byMethod = aggregated.stream().collect(Collectors.groupingBy(r -> r.method() + " "
+                + r.task() + (penalties ? " γ " + r.gamma() + " λ " + r.lambda() : "") + (sizes ? " N " + r.nTrain() : ""),
+                TreeMap::new, Collectors.toList()));
         byMethod.forEach((name, rs) -> {
-            Map<Integer, Double> mean = rs.stream().collect(Collectors.groupingBy(ResultRow::layer, TreeMap::new,
-                    Collectors.averagingDouble(ResultRow::exactMatch)));
-            chart.addSeries(name, new ArrayList<>(mean.keySet()), new ArrayList<>(mean.values()));
+            Map<Integer, ResultRow> atLayer = new TreeMap<>();
+            for (ResultRow r : rs) atLayer.put(r.layer(), r);
+            List<Double> values = new ArrayList<>(), bars = new ArrayList<>();
+            for (ResultRow r : atLayer.values()) {
+                values.add(r.exactMatch());
+                bars.add(errorBar(r.exactMatch(), r.exactMatchCi()));
+            }
+            chart.addSeries(name, new ArrayList<>(atLayer.keySet()), values, bars);
         });
         return chart;
+    }
+
+    /**
+     * The half-length of a symmetric error bar that covers {@code interval} around {@code value}
+     * (XChart has no asymmetric bars); 0 where there is no interval.
+     */
+    public static double errorBar(double value, Interval interval) {
+        if (interval.isNone() || Double.isNaN(value)) return 0;
+        return Math.max(interval.high() - value, value - interval.low());
     }
 
     /** ‖Δ_h‖₂ per head: the sparsity pattern group lasso produces. */

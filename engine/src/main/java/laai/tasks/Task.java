@@ -116,19 +116,21 @@ public record Task(String name, List<Pair> pairs) implements java.io.Serializabl
                 }
                 JsonObject o = com.google.gson.JsonParser.parseReader(r).getAsJsonObject();
                 String input = field(o, "input", where, line);
-                String output = field(o, "output", where, line);
+                List<String> answers = answers(o, where, line);
                 for (String key : o.keySet()) {
                     if (!key.equals("input") && !key.equals("output")) {
                         throw new TaskFormatException(where + ":" + line + ": unexpected key \"" + key + "\" (only \"input\" and \"output\")");
                     }
                 }
                 if (input.isBlank()) throw new TaskFormatException(where + ":" + line + ": empty input");
-                if (output.isBlank()) throw new TaskFormatException(where + ":" + line + ": empty output for input \"" + input + "\"");
+                for (String answer : answers) {
+                    if (answer.isBlank()) throw new TaskFormatException(where + ":" + line + ": empty output for input \"" + input + "\"");
+                }
                 Integer first = seen.putIfAbsent(input.toLowerCase(Locale.ROOT), line);
                 if (first != null) {
                     throw new TaskFormatException(where + ":" + line + ": duplicate input \"" + input + "\" (first at line " + first + ")");
                 }
-                pairs.add(new Pair(input, output));
+                pairs.add(Pair.of(input, answers));
             }
             r.endArray();
             if (r.peek() != JsonToken.END_DOCUMENT) {
@@ -146,9 +148,28 @@ public record Task(String name, List<Pair> pairs) implements java.io.Serializabl
         JsonElement e = o.get(key);
         if (e == null) throw new TaskFormatException(where + ":" + line + ": missing key \"" + key + "\"");
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw new TaskFormatException(where + ":" + line + ": \"" + key + "\" must be a string");
+            throw new TaskFormatException(where + ":" + line + ": \"" + key + "\" must be a string"
+                    + (key.equals("output") ? " or an array of strings" : ""));
         }
         return e.getAsString();
+    }
+
+    /**
+     * The accepted answers of one pair: "output" is one string, or a JSON array of strings (every
+     * answer scoring accepts; the first is the training target).
+     */
+    private static List<String> answers(JsonObject o, String where, int line) {
+        JsonElement e = o.get("output");
+        if (e == null || !e.isJsonArray()) return List.of(field(o, "output", where, line));
+        List<String> answers = new ArrayList<>();
+        for (JsonElement a : e.getAsJsonArray()) {
+            if (!a.isJsonPrimitive() || !a.getAsJsonPrimitive().isString()) {
+                throw new TaskFormatException(where + ":" + line + ": \"output\" must be a string or an array of strings");
+            }
+            answers.add(a.getAsString());
+        }
+        if (answers.isEmpty()) throw new TaskFormatException(where + ":" + line + ": \"output\" is an empty array");
+        return answers;
     }
 
     /** 1-based line of the reader's position; JsonReader reports it only inside its toString. */
@@ -162,12 +183,13 @@ public record Task(String name, List<Pair> pairs) implements java.io.Serializabl
      * antonym then English→French).
      */
     public static Task chain(Task a, Task b) {
-        Map<String, String> bMap = new HashMap<>();
-        for (Pair p : b.pairs()) bMap.put(p.input().toLowerCase(Locale.ROOT), p.output());
+        Map<String, Pair> bMap = new HashMap<>();
+        for (Pair p : b.pairs()) bMap.put(p.input().toLowerCase(Locale.ROOT), p);
         List<Pair> chained = new ArrayList<>();
         for (Pair p : a.pairs()) {
-            String out = bMap.get(p.output().toLowerCase(Locale.ROOT));
-            if (out != null) chained.add(new Pair(p.input(), out));
+            // Through A's training target; B's accepted answers stay accepted.
+            Pair out = bMap.get(p.output().toLowerCase(Locale.ROOT));
+            if (out != null) chained.add(new Pair(p.input(), out.output(), out.accepted()));
         }
         if (chained.isEmpty()) {
             throw new TaskFormatException("tasks " + a.name() + " and " + b.name() + " share no words to chain");
@@ -175,13 +197,19 @@ public record Task(String name, List<Pair> pairs) implements java.io.Serializabl
         return new Task(a.name() + "->" + b.name(), chained);
     }
 
-    /** The pairs as a Function Vectors JSON file's text: an array of {"input", "output"}. */
+    /** The pairs as a Function Vectors JSON file's text: an array of {"input", "output"} (an array where several answers are accepted). */
     public String toJson() {
         com.google.gson.JsonArray a = new com.google.gson.JsonArray();
         for (Pair p : pairs) {
             JsonObject o = new JsonObject();
             o.addProperty("input", p.input());
-            o.addProperty("output", p.output());
+            if (p.accepted().size() == 1) {
+                o.addProperty("output", p.output());
+            } else {
+                com.google.gson.JsonArray answers = new com.google.gson.JsonArray();
+                p.accepted().forEach(answers::add);
+                o.add("output", answers);
+            }
             a.add(o);
         }
         return new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(a) + "\n";

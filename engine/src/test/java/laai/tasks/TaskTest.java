@@ -32,6 +32,22 @@ class TaskTest {
     }
 
     @Test
+    void anOutputMayBeAnArrayOfAcceptedAnswersTheFirstIsTrainedOn() throws Exception {
+        Task t = Task.parse("t", "t.json", "[{\"input\": \"hot\", \"output\": [\"cold\", \"chilly\"]},"
+                + " {\"input\": \"up\", \"output\": \"down\"}]");
+        assertEquals("cold", t.pairs().get(0).output());
+        assertEquals(List.of("cold", "chilly"), t.pairs().get(0).accepted());
+        assertEquals(List.of("down"), t.pairs().get(1).accepted());
+        assertEquals(t, Task.parse("t", "again", t.toJson()), "written back as an array where several are accepted");
+        assertTrue(error("[{\"input\": \"a\", \"output\": []}]").contains("empty array"));
+        assertTrue(error("[{\"input\": \"a\", \"output\": [\"b\", 3]}]").contains("array of strings"));
+        assertTrue(error("[{\"input\": \"a\", \"output\": [\"b\", \" \"]}]").contains("empty output"));
+        // Chaining keeps the second task's accepted answers.
+        Task b = Task.parse("b", "b", "[{\"input\": \"cold\", \"output\": [\"froid\", \"frais\"]}]");
+        assertEquals(List.of("froid", "frais"), Task.chain(t, b).pairs().get(0).accepted());
+    }
+
+    @Test
     void rejectsBadFilesNamingFileLineAndReason() throws Exception {
         String m = error("[\n  {\"input\": \"hot\", \"output\": \"cold\"},\n  {\"input\": \"up\"}\n]");
         assertTrue(m.contains("t.json:3") && m.contains("missing key \"output\""), m);

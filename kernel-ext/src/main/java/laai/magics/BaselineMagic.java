@@ -21,7 +21,7 @@ final class BaselineMagic implements MagicCommand {
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
 
     private static final Syntax SYNTAX = new Syntax("baseline",
-            "usage: %baseline zero-shot|few-shot [--task T] [--train N] [--test M] [--seed S] [--shots K]",
+            "usage: %baseline zero-shot|few-shot [--task T] [--train N] [--test M] [--seed S] [--shots K] [--scorer fv|strict]",
             String.join(System.lineSeparator(),
                     "Exact match of prompting without Δ on the test pairs of the split that %intervene",
                     "uses with the same --train, --test and --seed. few-shot draws its K demonstrations",
@@ -31,11 +31,12 @@ final class BaselineMagic implements MagicCommand {
                     "  --train N   training pairs, the demonstration pool (default " + DEFAULTS.nTrain() + ")",
                     "  --test M    test pairs (default " + DEFAULTS.nTest() + ")",
                     "  --seed S    seed of the split (default " + DEFAULTS.seed() + ")",
-                    "  --shots K   demonstrations per prompt for few-shot (default " + DEFAULTS.shots() + ")"),
+                    "  --shots K   demonstrations per prompt for few-shot (default " + DEFAULTS.shots() + ")",
+                    "  --scorer    fv (exact match as Function Vectors scores it, default) or strict"),
             MagicsArgs.builder().required("METHOD")
                     .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("train", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("test", MagicsArgs.KeywordSpec.ONCE).keyword("seed", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("shots", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("shots", MagicsArgs.KeywordSpec.ONCE).keyword("scorer", MagicsArgs.KeywordSpec.ONCE)
                     .onlyKnownKeywords().onlyKnownFlags().build(),
             Set.of());
 
@@ -50,7 +51,7 @@ final class BaselineMagic implements MagicCommand {
         String method = a.choice("METHOD", null, List.of("zero-shot", "few-shot"));
         Experiment.Settings s = InterventionOptions.settings(a, 0);
         Task task = Tasks.fromArgs(a, session).requireRule("%baseline");
-        Experiment experiment = session.experiment();
+        Experiment experiment = InterventionOptions.experiment(a, session);
         Split split = experiment.split(task, s);
         int shots = method.equals("zero-shot") ? 0 : s.shots();
         Host.Progress progress = host.progress("%baseline " + method + " on " + task.name(), 1);

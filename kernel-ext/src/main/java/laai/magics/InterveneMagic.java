@@ -9,6 +9,7 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 import laai.eval.Experiment;
 import laai.eval.Finished;
 import laai.eval.ResultRow;
+import laai.eval.SeedAggregate;
 import laai.intervention.Delta;
 import laai.report.ResultTables;
 import laai.runtime.Interrupted;
@@ -32,7 +33,7 @@ final class InterveneMagic implements MagicCommand {
                     "usage: %intervene --task T --layer L [--train N] [--test M] [--lasso G] [--group-lasso L]",
                     "                  [--site heads|residual] [--seed S] [--steps K] [--lr R] [--shots K]",
                     "                  [--solver proximal|subgradient] [--patience P] [--every-token] [--naive]",
-                    "                  [--name NAME]"),
+                    "                  [--seeds S,...] [--scorer fv|strict] [--name NAME]"),
             String.join(System.lineSeparator(),
                     "Learns Δ for task T at layer L on N training pairs and compares, on held-out test pairs,",
                     "zero-shot, few-shot prompting, Δ without regularisation (γ = λ = 0) and Δ. Returns the",
@@ -46,11 +47,14 @@ final class InterveneMagic implements MagicCommand {
                     "  --task T      task name or .json file (default: the task of the last %task)",
                     "  --layer L     layer, counted from 0",
                     "  --name NAME   the name Δ is kept under (default: the task's name)",
+                    "  --seeds S,... run at each seed (replaces --seed): each method's mean over seeds with a",
+                    "                bootstrap interval over seeds and test items; the Δs kept are the first seed's",
                     InterventionOptions.help(false)),
             InterventionOptions.declare(MagicsArgs.builder()
                     .keyword("task", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("layer", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("name", MagicsArgs.KeywordSpec.ONCE), false)
+                    .keyword("name", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("seeds", MagicsArgs.KeywordSpec.ONCE), false)
                     .onlyKnownKeywords().onlyKnownFlags().build(),
             InterventionOptions.SWITCHES);
 
@@ -66,45 +70,69 @@ final class InterveneMagic implements MagicCommand {
         Experiment.Settings s = InterventionOptions.settings(a, layer);
         SessionTask sessionTask = Tasks.fromArgs(a, session);
         String name = a.string("name", sessionTask.name());
-        Experiment experiment = session.experiment();
+        long[] seeds = InterventionOptions.seeds(a, s);
+        Experiment experiment = InterventionOptions.experiment(a, session);
         experiment.checkLayer(layer);
         if (sessionTask.isDistribution()) {
-            return distribution(sessionTask.distribution(), name, s, experiment, session, host);
+            return distribution(sessionTask.distribution(), name, s, seeds, experiment, session, host);
         }
         Task task = sessionTask.rule();
-        Split split = experiment.split(task, s);
         Experiment.Settings unregularized = s.withPenalty(0, 0);
+        List<Split> splits = new ArrayList<>();
+        for (long seed : seeds) splits.add(experiment.split(task, s.withSeed(seed)));
 
         String label = "%intervene " + task.name() + ", layer " + layer;
-        TrainingProgress progress = new TrainingProgress(host, label, 2, s.optimizer().steps(),
-                heads(experiment, s), List.of("Δ (γ = λ = 0)", penalty(s)));
+        List<String> runNames = new ArrayList<>();
+        for (long seed : seeds) {
+            String at = seeds.length == 1 ? "" : " seed " + seed;
+            runNames.add("Δ (γ = λ = 0)" + at);
+            runNames.add(penalty(s) + at);
+        }
+        TrainingProgress progress = new TrainingProgress(host, label, runNames.size(), s.optimizer().steps(),
+                heads(experiment, s), runNames);
         Finished finished = new Finished(progress);
-        String title = String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test pairs)",
-                task.name(), layer, s.nTrain(), split.test().size());
+        String title = String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test pairs%s)",
+                task.name(), layer, s.nTrain(), splits.get(0).test().size(), ComposeMagic.seedsNote(seeds));
         List<ResultRow> rows = new ArrayList<>();
-        Experiment.Trained plain, regularized;
+        List<Experiment.Trained> trained;
         try {
-            progress.note("zero-shot and " + s.shots() + "-shot baselines on " + split.test().size() + " test pairs");
-            rows.add(finished(finished, experiment.baseline("zero-shot", split, s, 0)));
-            rows.add(finished(finished, experiment.baseline("few-shot", split, s, s.shots())));
+            progress.note("zero-shot and " + s.shots() + "-shot baselines on " + splits.get(0).test().size() + " test pairs"
+                    + (seeds.length == 1 ? "" : " at each of " + seeds.length + " seeds"));
+            for (int i = 0; i < seeds.length; i++) {
+                Experiment.Settings at = s.withSeed(seeds[i]);
+                rows.add(finished(finished, experiment.baseline("zero-shot", splits.get(i), at, 0)));
+                rows.add(finished(finished, experiment.baseline("few-shot", splits.get(i), at, s.shots())));
+            }
 
-            // Both Δs train together (batched Δs on the fast path).
-            List<Experiment.Trained> both = experiment.trainAll(experiment.objective(split), task.name(),
-                    List.of(unregularized, s), finished, System.nanoTime());
-            plain = both.get(0);
-            regularized = both.get(1);
-            TrainingChecks.check(plain, "Δ (γ = λ = 0)", unregularized);
-            TrainingChecks.check(regularized, penalty(s), s);
-            progress.note("evaluating Δ (γ = λ = 0)");
-            rows.add(finished(finished, experiment.evaluate("delta-unregularized", split, unregularized, plain)));
-            progress.note("evaluating " + penalty(s));
-            rows.add(finished(finished, experiment.evaluate("delta", split, s, regularized)));
+            // Every seed's two Δs train together (batched Δs on the fast path).
+            List<Experiment.Job> jobs = new ArrayList<>();
+            for (int i = 0; i < seeds.length; i++) {
+                var objective = experiment.objective(splits.get(i));
+                jobs.add(new Experiment.Job(objective, task.name(), unregularized.withSeed(seeds[i])));
+                jobs.add(new Experiment.Job(objective, task.name(), s.withSeed(seeds[i])));
+            }
+            trained = experiment.trainTogether(jobs, finished, System.nanoTime());
+            for (int i = 0; i < seeds.length; i++) {
+                TrainingChecks.check(trained.get(2 * i), "Δ (γ = λ = 0)", unregularized);
+                TrainingChecks.check(trained.get(2 * i + 1), penalty(s), s);
+            }
+            for (int i = 0; i < seeds.length; i++) {
+                String at = seeds.length == 1 ? "" : " (seed " + seeds[i] + ")";
+                progress.note("evaluating Δ (γ = λ = 0)" + at);
+                rows.add(finished(finished, experiment.evaluate("delta-unregularized", splits.get(i),
+                        unregularized.withSeed(seeds[i]), trained.get(2 * i))));
+                progress.note("evaluating " + penalty(s) + at);
+                rows.add(finished(finished, experiment.evaluate("delta", splits.get(i), s.withSeed(seeds[i]),
+                        trained.get(2 * i + 1))));
+            }
         } catch (Interrupted e) {
             throw InterruptedRun.keep(e, "%intervene", title, finished, session, d -> deltaName(name, d, s));
         }
+        Experiment.Trained plain = trained.get(0), regularized = trained.get(1);
         progress.finish(String.format(Locale.ROOT, "done · Δ uses %d of %d heads",
                 regularized.delta().activeGroups(), heads(experiment, s)));
 
+        rows = SeedAggregate.aggregate(rows);
         Table table = ResultTables.of(title, rows);
         session.putDelta(name + "-unregularized", plain.delta());
         session.putDelta(name, regularized.delta());
@@ -116,7 +144,9 @@ final class InterveneMagic implements MagicCommand {
 
     /** NAME for the regularised Δ, NAME-unregularized for the other (the names a finished run keeps them under). */
     private static String deltaName(String name, Finished.TrainedDelta d, Experiment.Settings s) {
-        return d.job().settings().equals(s) ? name : name + "-unregularized";
+        Experiment.Settings trained = d.job().settings();
+        String base = trained.withSeed(s.seed()).equals(s) ? name : name + "-unregularized";
+        return trained.seed() == s.seed() ? base : base + "-seed" + trained.seed();
     }
 
     private static ResultRow finished(Finished finished, ResultRow row) {
@@ -128,22 +158,28 @@ final class InterveneMagic implements MagicCommand {
      * Opinion dynamics: the engine runs the four rows itself (scored by mean KL), so only the
      * regularised Δ can be checked and kept.
      */
-    private static Table distribution(DistributionTask task, String name, Experiment.Settings s, Experiment experiment,
-                                      Session session, Host host) {
-        TrainingProgress progress = new TrainingProgress(host, "%intervene " + task.name() + ", layer " + s.layer(), 2,
-                s.optimizer().steps(), heads(experiment, s), List.of("Δ (γ = λ = 0)", penalty(s)));
+    private static Table distribution(DistributionTask task, String name, Experiment.Settings s, long[] seeds,
+                                      Experiment experiment, Session session, Host host) {
+        TrainingProgress progress = new TrainingProgress(host, "%intervene " + task.name() + ", layer " + s.layer(),
+                2 * seeds.length, s.optimizer().steps(), heads(experiment, s), List.of());
         int tested = s.nTest() > 0 ? s.nTest() : task.size() - s.nTrain();
-        String title = String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test items)",
-                task.name(), s.layer(), s.nTrain(), tested);
+        String title = String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test items%s)",
+                task.name(), s.layer(), s.nTrain(), tested, ComposeMagic.seedsNote(seeds));
         Finished finished = new Finished(progress);
         progress.note("zero-shot and " + s.shots() + "-shot baselines");
         List<ResultRow> rows;
+        Delta delta;
         try {
-            rows = experiment.interveneDistribution(task, s, finished);
+            // The first seed's Δ is the one kept, so it runs last: lastDelta() is then its.
+            List<ResultRow> perSeed = new ArrayList<>();
+            for (int i = seeds.length - 1; i >= 0; i--) {
+                perSeed.addAll(0, experiment.interveneDistribution(task, s.withSeed(seeds[i]), finished));
+            }
+            rows = SeedAggregate.aggregate(perSeed);
+            delta = experiment.lastDelta();
         } catch (Interrupted e) {
             throw InterruptedRun.keep(e, "%intervene", title, finished, session, d -> deltaName(name, d, s));
         }
-        Delta delta = experiment.lastDelta();
         TrainingChecks.checkDelta(delta, penalty(s), s);
         progress.finish(String.format(Locale.ROOT, "done · Δ uses %d of %d heads", delta.activeGroups(),
                 heads(experiment, s)));

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import laai.eval.Experiment;
+import laai.eval.Scorer;
 import laai.intervention.Optimizer;
 import laai.intervention.Solver;
 import laai.model.Site;
@@ -20,7 +21,7 @@ final class InterventionOptions {
 
     /** Options that a sweep takes as lists; single values everywhere else. */
     static final List<String> SWEPT = List.of("lasso", "group-lasso", "train", "seed");
-    static final List<String> RUN = List.of("test", "site", "steps", "lr", "shots", "solver", "patience");
+    static final List<String> RUN = List.of("test", "site", "steps", "lr", "shots", "solver", "patience", "scorer");
     static final Set<String> SWITCHES = Set.of("every-token", "naive");
 
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
@@ -75,6 +76,25 @@ final class InterventionOptions {
                 a.isSet("every-token"), a.isSet("naive"), DEFAULTS.template());
     }
 
+    /** The scorer of exact match (--scorer fv|strict). */
+    static Scorer scorer(Args a) {
+        return Scorer.parse(a.choice("scorer", Scorer.DEFAULT.label(), List.of("fv", "strict")));
+    }
+
+    /** The experiment of the session, scoring with --scorer. */
+    static Experiment experiment(Args a, Session session) {
+        return session.experiment().withScorer(scorer(a));
+    }
+
+    /** The seeds to run at: --seeds where given (it replaces --seed), else the settings' seed. */
+    static long[] seeds(Args a, Experiment.Settings s) {
+        long[] seeds = a.longs("seeds", new long[] {s.seed()});
+        if (seeds.length == 0 || java.util.Arrays.stream(seeds).distinct().count() != seeds.length) {
+            throw a.problem("--seeds: one or more different seeds, got " + java.util.Arrays.toString(seeds));
+        }
+        return seeds;
+    }
+
     /** Help lines for the options, with the engine's defaults. */
     static String help(boolean sweep) {
         Optimizer.Settings o = DEFAULTS.optimizer();
@@ -94,6 +114,8 @@ final class InterventionOptions {
                         o.solver().name().toLowerCase(Locale.ROOT)))
                 .append(line("--patience P", "stop after P steps without improvement", o.patience()))
                 .append(line("--shots K", "k of the few-shot baseline", DEFAULTS.shots()))
+                .append(line("--scorer fv|strict", "exact match as Function Vectors scores it, or the whole first line",
+                        Scorer.DEFAULT.label()))
                 .append(line("--every-token", "add Δ at every generated position too", "off"))
                 .append(line("--naive", "optimise on the naive path (full forward each step)", "off"));
         return s.toString();

@@ -171,9 +171,11 @@ final class ExecutedNotebook {
         return tags;
     }
 
+    /** A cell's number; a value with its interval, "0.84 [0.74, 0.92]", reads as its value. */
     static Double number(String s) {
+        int interval = s.indexOf(" [");
         try {
-            double d = Double.parseDouble(s.strip());
+            double d = Double.parseDouble((interval >= 0 ? s.substring(0, interval) : s).strip());
             return Double.isFinite(d) ? d : null;
         } catch (NumberFormatException e) {
             return null;

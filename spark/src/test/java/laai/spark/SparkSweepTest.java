@@ -56,7 +56,7 @@ class SparkSweepTest {
     /** Two layers × γ ∈ {0, 0.01} × two seeds: two training groups of four Δs, two groups of baselines. */
     static SweepPlan plan(ModelSpec spec) {
         return SweepPlan.of(antonym, quick(), new int[] {0, 2}, new double[] {0, 0.01}, new double[] {0.01},
-                new int[] {4}, new long[] {3, 4}, true, spec.config());
+                new int[] {4}, new long[] {3, 4}, true, laai.eval.Scorer.DEFAULT, spec.config());
     }
 
     static ModelSpec demo() {
@@ -153,7 +153,7 @@ class SparkSweepTest {
     void aRunThatFailsOnAnExecutorIsNamedInTheDriversError() {
         // Past the plan's checks on purpose (a plan made with SweepPlan.of would refuse it): N larger than the task.
         Experiment.Settings tooMany = quick().withTrain(antonym.size() + 1);
-        RunSpec run = RunSpec.of(0, RunSpec.Method.ZERO_SHOT, "antonym", tooMany);
+        RunSpec run = RunSpec.of(0, RunSpec.Method.ZERO_SHOT, "antonym", tooMany, laai.eval.Scorer.DEFAULT);
         SweepPlan bad = new SweepPlan(List.of(run), List.of(new RunGroup(0, antonym, List.of(run))));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new SparkSweep().run(bad, demo(), "local[1]", r -> {}));

@@ -34,6 +34,21 @@ class TableHtmlTest {
     }
 
     @Test
+    void aValueWithItsLowAndHighColumnsShowsAsOneCell() {
+        Table t = Table.create("rows", tech.tablesaw.api.StringColumn.create("method", "delta", "zero-shot"),
+                tech.tablesaw.api.DoubleColumn.create("exact_match", 0.84, Double.NaN),
+                tech.tablesaw.api.DoubleColumn.create("exact_match_low", 0.74, Double.NaN),
+                tech.tablesaw.api.DoubleColumn.create("exact_match_high", 0.92, Double.NaN),
+                tech.tablesaw.api.DoubleColumn.create("kl_low", 0.1, 0.2));
+        String html = TableHtml.write(t);
+        assertTrue(html.contains("<td>0.840 [0.740, 0.920]</td>"), html);
+        assertTrue(html.contains("<tr><td>zero-shot</td><td></td>"), html);
+        assertFalse(html.contains(">exact_match_low</th>"), html);
+        assertTrue(html.contains(">kl_low</th>"), "a lone bound column stays: " + html);
+        assertEquals(0.84, t.doubleColumn("exact_match").get(0), "the table keeps its numbers");
+    }
+
+    @Test
     void plainTextFallbackOfHtml() {
         assertEquals("a < b & c", Html.toPlainText("<p>a &lt; b &amp; c</p>"));
     }
