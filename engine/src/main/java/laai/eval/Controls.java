@@ -123,20 +123,17 @@ public final class Controls {
 
     /**
      * The random control's row: exact match and first-token accuracy averaged over one random
-     * direction per seed (control seeds {@code 0 … directions − 1}).
+     * direction per seed (control seeds {@code 0 … directions − 1}); the interval resamples test
+     * items across the directions, as a row over seeds does.
      */
     public ResultRow randomControlRow(Split split, Experiment.Settings s, Delta delta, int directions) {
         if (directions < 1) throw new IllegalArgumentException("at least one random direction, got " + directions);
         long t0 = System.nanoTime();
-        double exact = 0, first = 0;
-        int n = 0;
+        List<ItemScores> perDirection = new java.util.ArrayList<>();
         for (int seed = 0; seed < directions; seed++) {
-            Evaluator.Metrics m = experiment.evaluateDelta(split.test(), randomControl(delta, seed), s.everyToken());
-            exact += m.exactMatch();
-            first += m.firstTokenAccuracy();
-            n = m.n();
+            perDirection.add(experiment.evaluateDelta(split.test(), randomControl(delta, seed), s.everyToken()).items());
         }
-        Evaluator.Metrics mean = new Evaluator.Metrics(exact / directions, first / directions, n, List.of());
-        return experiment.row("random-control", split, s, mean, delta.activeGroups(), 0, (System.nanoTime() - t0) / 1e9);
+        return experiment.row("random-control", split, s, ItemScores.pooled(perDirection), delta.activeGroups(), 0,
+                (System.nanoTime() - t0) / 1e9);
     }
 }

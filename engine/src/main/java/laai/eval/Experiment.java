@@ -498,9 +498,14 @@ public final class Experiment {
     }
 
     ResultRow row(String method, Split split, Settings s, Evaluator.Metrics m, int activeHeads, int steps, double seconds) {
+        return row(method, split, s, m.items(), activeHeads, steps, seconds);
+    }
+
+    /** A row of this run's seed from per-item values (several arrays: repeated draws, pooled as seeds are). */
+    ResultRow row(String method, Split split, Settings s, ItemScores items, int activeHeads, int steps, double seconds) {
         boolean delta = method.startsWith("delta");
-        return ResultRow.measured(method, split.task().name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
-                delta ? s.lasso() : Double.NaN, delta ? s.groupLasso() : Double.NaN, s.nTrain(), s.seed(),
-                activeHeads, steps, seconds, scorer.label(), m.items());
+        return ResultRow.withItems(method, split.task().name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
+                delta ? s.lasso() : Double.NaN, delta ? s.groupLasso() : Double.NaN, s.nTrain(), List.of(s.seed()),
+                activeHeads, steps, seconds, scorer.label(), items);
     }
 }

@@ -197,6 +197,20 @@ class CliTest {
         List<String> methods = new java.util.ArrayList<>();
         strictJson(r.out()).getAsJsonObject().getAsJsonArray("rows").forEach(e -> methods.add(e.getAsJsonObject().get("method").getAsString()));
         assertEquals(List.of("zero-shot", "few-shot", "delta-unregularized", "delta", "mean-difference", "random-control"), methods);
+        for (var e : strictJson(r.out()).getAsJsonObject().getAsJsonArray("rows")) {
+            JsonObject row = e.getAsJsonObject();
+            double em = row.get("exact_match").getAsDouble();
+            assertTrue(row.get("exact_match_low").getAsDouble() <= em && em <= row.get("exact_match_high").getAsDouble(), row.toString());
+        }
+        // Over seeds, each seed's controls are measured against that seed's Δ and pooled into one row per method.
+        Run seeds = run("intervene", "--model", dir.toString(), "--task", "antonym", "--layer", "1", "--train", "4", "--test", "4",
+                "--steps", "2", "--shots", "2", "--controls", "1", "--seeds", "3,4", "--json");
+        assertEquals(0, seeds.code(), seeds.err());
+        JsonObject random = null;
+        for (var e : strictJson(seeds.out()).getAsJsonObject().getAsJsonArray("rows")) {
+            if (e.getAsJsonObject().get("method").getAsString().equals("random-control")) random = e.getAsJsonObject();
+        }
+        assertTrue(random != null && random.getAsJsonArray("seeds").toString().equals("[3,4]"), seeds.out());
 
         String nowhere = tmp.resolve("no-model").toString();
         Run tooMany = run("intervene", "--model", nowhere, "--task", "antonym", "--layer", "1", "--train", "4", "--shots", "4", "--controls", "1");
