@@ -5,6 +5,7 @@ import laai.eval.Finished;
 import laai.eval.PaperTable;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
+import laai.eval.TableCheckpoint;
 import laai.model.Llama;
 import laai.model.TextTokenizer;
 import laai.runtime.Interrupted;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,24 +34,35 @@ final class TableCommand implements Callable<Integer> {
     @Option(names = "--extra-seeds", split = ",", defaultValue = "1,2", description = "More seeds for the rule tasks' Δs alone "
             + "(the regularisation ablation; seeds already in --seeds are skipped). Default: ${DEFAULT-VALUE}.")
     long[] extraSeeds;
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Keep each finished part of the table (a rule task "
+            + "with its seeds, opinion dynamics, composition) in FILE; the same command run again continues after the "
+            + "parts already there (after Ctrl-C, a crash, or the end of a machine's session).")
+    Path checkpointFile;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
         options.settings(0);
         long[] seeds = options.seeds(seedsOption);
+        Outputs.checkFile(checkpointFile, "--checkpoint");
+        int[] perTask = layers;
+        if (layers.length == 1) {
+            perTask = new int[PaperTable.RULE_TASKS.size() + 2];
+            Arrays.fill(perTask, layers[0]);
+        }
+        TableCheckpoint checkpoint = checkpointFile == null ? TableCheckpoint.none() : TableCheckpoint.open(checkpointFile,
+                PaperTable.describe(model.name(), options.scorer(), options.settings(0), perTask, seeds, extraSeeds));
+        if (!checkpoint.finished().isEmpty()) {
+            System.err.println("continuing from " + checkpointFile + ": finished there " + String.join(", ", checkpoint.finished()));
+        }
         Finished finished = new Finished(model.json ? new ProgressBar(false) : ProgressBar.rowsOnly());
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
-            int[] perTask = layers;
-            if (layers.length == 1) {
-                perTask = new int[PaperTable.RULE_TASKS.size() + 2];
-                Arrays.fill(perTask, layers[0]);
-            }
             List<ResultRow> rows;
             try {
-                rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), perTask, seeds, extraSeeds, finished);
+                rows = new PaperTable(experiment, Datasets.dir()).run(options.settings(0), perTask, seeds, extraSeeds,
+                        checkpoint, finished);
             } catch (Interrupted e) {
                 return Stopped.report(e, finished.rows(), model.json, null);
             }

@@ -47,6 +47,16 @@ public final class PaperTable {
      */
     public List<ResultRow> run(Experiment.Settings s, int[] layerPerTask, long[] seeds, long[] extraSeeds,
                                RunListener listener) {
+        return run(s, layerPerTask, seeds, extraSeeds, TableCheckpoint.none(), listener);
+    }
+
+    /**
+     * As {@link #run(Experiment.Settings, int[], long[], long[], RunListener)}, in parts (each rule
+     * task, opinion dynamics, composition) that {@code checkpoint} keeps once finished and gives back
+     * when the same table runs again.
+     */
+    public List<ResultRow> run(Experiment.Settings s, int[] layerPerTask, long[] seeds, long[] extraSeeds,
+                               TableCheckpoint checkpoint, RunListener listener) {
         if (layerPerTask.length != RULE_TASKS.size() + 2) {
             throw new IllegalArgumentException("one layer per rule task, then opinion, then composition: "
                     + (RULE_TASKS.size() + 2) + " layers");
@@ -54,14 +64,15 @@ public final class PaperTable {
         if (seeds.length == 0) throw new IllegalArgumentException("at least one seed");
         java.util.Set<Long> main = new java.util.LinkedHashSet<>();
         for (long seed : seeds) main.add(seed);
+        RunListener report = RunListener.orNone(listener);
         List<ResultRow> rows = new ArrayList<>();
-        // The rule tasks (at every seed) in one call, so that their Δs train as batched Δs.
-        List<Task> tasks = new ArrayList<>();
-        List<Experiment.Settings> settings = new ArrayList<>();
-        List<Boolean> baselines = new ArrayList<>();
+        // One rule task at a time, all its seeds in one call, so that its Δs train as batched Δs.
         for (int i = 0; i < RULE_TASKS.size(); i++) {
             Task task = Task.resolve(RULE_TASKS.get(i), datasets);
             Experiment.Settings at = s.withLayer(layerPerTask[i]);
+            List<Task> tasks = new ArrayList<>();
+            List<Experiment.Settings> settings = new ArrayList<>();
+            List<Boolean> baselines = new ArrayList<>();
             for (long seed : main) {
                 tasks.add(task);
                 settings.add(at.withSeed(seed));
@@ -73,18 +84,29 @@ public final class PaperTable {
                 settings.add(at.withSeed(seed));
                 baselines.add(false);
             }
+            rows.addAll(checkpoint.part(task.name(), report, () -> experiment.interveneAll(tasks, settings, baselines, report)));
         }
-        rows.addAll(experiment.interveneAll(tasks, settings, baselines, listener));
         long[] mainSeeds = main.stream().mapToLong(Long::longValue).toArray();
         Path opinion = datasets.resolve("opinion-dynamics.json");
         if (Files.isRegularFile(opinion)) {
-            rows.addAll(experiment.interveneDistributionSeeds(DistributionTask.load(opinion),
-                    s.withLayer(layerPerTask[RULE_TASKS.size()]), mainSeeds, listener));
+            rows.addAll(checkpoint.part("opinion-dynamics", report, () -> experiment.interveneDistributionSeeds(
+                    DistributionTask.load(opinion), s.withLayer(layerPerTask[RULE_TASKS.size()]), mainSeeds, report)));
         }
-        rows.addAll(Composition.rows(new Composition(experiment).runSeeds(Task.resolve("antonym", datasets),
-                Task.resolve("english-french", datasets), 1, 1, s.withLayer(layerPerTask[RULE_TASKS.size() + 1]),
-                Composition.Beyond.NONE, mainSeeds, listener)));
+        rows.addAll(checkpoint.part("composition", report, () -> Composition.rows(new Composition(experiment).runSeeds(
+                Task.resolve("antonym", datasets), Task.resolve("english-french", datasets), 1, 1,
+                s.withLayer(layerPerTask[RULE_TASKS.size() + 1]), Composition.Beyond.NONE, mainSeeds, report))));
         return rows;
+    }
+
+    /**
+     * Everything this table's rows depend on besides the code and the datasets, in words: what a
+     * {@link TableCheckpoint} is kept for.
+     */
+    public static String describe(String model, Scorer scorer, Experiment.Settings s, int[] layerPerTask, long[] seeds,
+                                  long[] extraSeeds) {
+        return "model " + model + ", scorer " + scorer.label() + ", layers "
+                + java.util.Arrays.toString(layerPerTask) + ", seeds " + java.util.Arrays.toString(seeds) + ", extra seeds "
+                + java.util.Arrays.toString(extraSeeds) + ", " + s;
     }
 
     /** The mean of {@code metric} over the rows of one task and method (over seeds); empty if none. */

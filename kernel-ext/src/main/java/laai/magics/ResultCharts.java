@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 import org.knowm.xchart.CategoryChart;
@@ -13,12 +12,16 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 
+import laai.eval.ItemScores;
 import laai.eval.ResultRow;
+import laai.report.Plots;
 
 /**
  * Result charts the engine's {@code laai.report.Plots} does not draw: exact match against the
  * number of training pairs (sample efficiency), and exact match per method (a comparison table as
- * bars). Methods are series; rows of the same method and x are averaged (over seeds).
+ * bars). Methods are series. The rows behind one point (seeds, or several tasks' or layers' rows
+ * of one method) pool their per-item values as seeds do: the point is the mean of their means and
+ * its error bar covers the bootstrap interval over them and their test items.
  */
 public final class ResultCharts {
 
@@ -36,8 +39,15 @@ public final class ResultCharts {
         Map<String, List<ResultRow>> byMethod = rows.stream()
                 .collect(Collectors.groupingBy(ResultRow::method, TreeMap::new, Collectors.toList()));
         byMethod.forEach((method, rs) -> {
-            Map<Integer, Double> mean = mean(rs, ResultRow::nTrain, ResultRow::exactMatch);
-            chart.addSeries(method, new ArrayList<>(mean.keySet()), new ArrayList<>(mean.values()));
+            Map<Integer, List<ResultRow>> atN = rs.stream()
+                    .collect(Collectors.groupingBy(ResultRow::nTrain, TreeMap::new, Collectors.toList()));
+            List<Double> values = new ArrayList<>(), bars = new ArrayList<>();
+            atN.values().forEach(point -> {
+                double[] p = pooledExactMatch(point);
+                values.add(p[0]);
+                bars.add(p[1]);
+            });
+            chart.addSeries(method, new ArrayList<>(atN.keySet()), values, bars);
         });
         return chart;
     }
@@ -54,12 +64,13 @@ public final class ResultCharts {
         Map<String, List<ResultRow>> byTask = rows.stream()
                 .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
         byTask.forEach((task, rs) -> {
-            List<Double> values = new ArrayList<>();
+            List<Double> values = new ArrayList<>(), bars = new ArrayList<>();
             for (String m : methods) {
-                values.add(rs.stream().filter(r -> r.method().equals(m)).mapToDouble(ResultRow::exactMatch)
-                        .average().orElse(0));
+                double[] p = pooledExactMatch(rs.stream().filter(r -> r.method().equals(m)).toList());
+                values.add(p[0]);
+                bars.add(p[1]);
             }
-            chart.addSeries(task, methods, values);
+            chart.addSeries(task, methods, values, bars);
         });
         return chart;
     }
@@ -71,8 +82,15 @@ public final class ResultCharts {
         }
     }
 
-    private static Map<Integer, Double> mean(List<ResultRow> rows, java.util.function.ToIntFunction<ResultRow> x,
-                                             ToDoubleFunction<ResultRow> y) {
-        return rows.stream().collect(Collectors.groupingBy(x::applyAsInt, TreeMap::new, Collectors.averagingDouble(y)));
+    /**
+     * {value, half-length of its error bar} of the rows' exact match pooled as seeds are; the plain
+     * mean and no bar for rows without per-item values; {0, 0} for no rows (a method a task lacks).
+     */
+    static double[] pooledExactMatch(List<ResultRow> rows) {
+        if (rows.isEmpty()) return new double[] {0, 0};
+        ItemScores items = ItemScores.pooled(rows.stream().map(ResultRow::items).toList());
+        if (items.exact().isEmpty()) return new double[] {rows.stream().mapToDouble(ResultRow::exactMatch).average().orElse(0), 0};
+        double value = ItemScores.meanOfMeans(items.exact());
+        return new double[] {value, Plots.errorBar(value, ItemScores.interval(items.exact()))};
     }
 }
