@@ -73,6 +73,10 @@ class TableCheckpointTest {
         Path file = tmp.resolve("table.checkpoint");
         Finished stopped = new Finished(new RunListener() {
             @Override
+            public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
+            }
+
+            @Override
             public void rowFinished(ResultRow row) {
                 if (row.task().equals("synonym")) Thread.currentThread().interrupt();
             }
