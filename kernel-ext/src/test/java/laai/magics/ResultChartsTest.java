@@ -35,8 +35,9 @@ class ResultChartsTest {
         assertEquals(0, perN.getSeriesMap().get("zero-shot").getExtraValues()[0], 0); // every item missed: [0, 0]
 
         CategoryChart perMethod = ResultCharts.exactMatchPerMethod(rows);
-        double[] values = perMethod.getSeriesMap().get("antonym").getYData();
-        double[] bars = perMethod.getSeriesMap().get("antonym").getExtraValues();
+        double[] values = perMethod.getSeriesMap().get("antonym").getYData().stream().mapToDouble(Number::doubleValue).toArray();
+        double[] bars = perMethod.getSeriesMap().get("antonym").getExtraValues().stream().mapToDouble(Number::doubleValue)
+                .toArray();
         assertEquals(0, values[0], 0);
         assertEquals(0.875, values[1], 1e-12);
         assertEquals(deltaBars[0], bars[1], 1e-12);
