@@ -60,8 +60,14 @@ class SeedsAndScorerCliTest {
             }
             assertEquals(sum / 2, r.get("exact_match").getAsDouble(), 1e-12, method);
         }
-        // The same seeds give the same table, intervals included.
-        assertEquals(rows, json("--seeds", "0,1", "--json").getAsJsonArray("rows"));
+        // The same seeds give the same table, intervals included (only the times differ).
+        assertEquals(withoutTimes(rows), withoutTimes(json("--seeds", "0,1", "--json").getAsJsonArray("rows")));
+    }
+
+    private static JsonArray withoutTimes(JsonArray rows) {
+        JsonArray copy = rows.deepCopy();
+        for (var e : copy) e.getAsJsonObject().remove("seconds");
+        return copy;
     }
 
     @Test
