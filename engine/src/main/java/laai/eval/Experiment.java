@@ -448,6 +448,7 @@ public final class Experiment {
         meta.put("solver", s.optimizer().solver().name().toLowerCase(java.util.Locale.ROOT));
         meta.put("learning_rate", String.valueOf(s.optimizer().learningRate()));
         meta.put("final_loss", String.valueOf(result.loss()));
+        meta.put("stop", result.stop().label());
         meta.put("stop_reason", result.stopReason());
         return new Delta(result.delta(), s.layer(), s.site(), model.config().headDim(), meta);
     }

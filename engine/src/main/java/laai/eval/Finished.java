@@ -20,7 +20,7 @@ public final class Finished implements RunListener {
 
         /** False when the interrupt cut its training short (it is then the best Δ seen until then). */
         public boolean complete() {
-            return !trained.result().stopReason().startsWith("interrupted");
+            return trained.result().stop() != laai.intervention.Optimizer.Stop.INTERRUPTED;
         }
     }
 

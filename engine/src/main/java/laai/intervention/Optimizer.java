@@ -37,9 +37,35 @@ public final class Optimizer {
         }
     }
 
-    /** What the optimisation produced; {@code stopReason} says why it ended. */
+    /** Why an optimisation ended: what code decides on. */
+    public enum Stop {
+        /** Ran every step it was given. */
+        COMPLETED,
+        /** No improvement for {@code patience} steps. */
+        EARLY_STOP,
+        /** The loss or the gradient was NaN or infinite: the best Δ before it is kept. */
+        NON_FINITE,
+        /** The thread was interrupted: the best Δ so far is kept. */
+        INTERRUPTED;
+
+        /** As written in a Δ's metadata ({@code stop}). */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        /** The stop a label names; null for none or an unknown one (a Δ saved before the label existed). */
+        public static Stop ofLabel(String label) {
+            for (Stop s : values()) if (s.label().equals(label)) return s;
+            return null;
+        }
+    }
+
+    /**
+     * What the optimisation produced; {@code stop} says why it ended, {@code stopReason} the same
+     * for people (with the step and the values).
+     */
     public record Result(float[] delta, double loss, double objective, int bestStep, int stepsRun,
-                         String stopReason, List<Double> losses, int activeGroups) {}
+                         Stop stop, String stopReason, List<Double> losses, int activeGroups) {}
 
     private static final double BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
 
@@ -95,7 +121,7 @@ public final class Optimizer {
             if (Thread.currentThread().isInterrupted() || !step(path, manager, engine, runs, active, step)) {
                 // Interrupted between steps or during one (the model's layers throw Interrupted):
                 // every Δ keeps its best so far, and the caller, seeing the flag, reports them.
-                for (Run r : active) r.stop("interrupted before step " + step, step - 1);
+                for (Run r : active) r.stop(Stop.INTERRUPTED, "interrupted before step " + step, step - 1);
                 break;
             }
             if (step % TRIM_EVERY == 0) laai.runtime.Memory.returnFreeHeap();
@@ -130,7 +156,7 @@ public final class Optimizer {
                     List<Run> diverged = new ArrayList<>();
                     for (int a = 0; a < losses.length; a++) {
                         if (Double.isFinite(losses[a])) continue;
-                        active.get(a).stop("stopped: non-finite loss (" + losses[a] + ") at step " + step, step);
+                        active.get(a).stop(Stop.NON_FINITE, "stopped: non-finite loss (" + losses[a] + ") at step " + step, step);
                         diverged.add(active.get(a));
                     }
                     if (!diverged.isEmpty()) {
@@ -157,6 +183,7 @@ public final class Optimizer {
         float[] best;
         double bestObjective = Double.POSITIVE_INFINITY, bestLoss = Double.NaN;
         int bestStep, sinceImproved, stepsRun;
+        Stop stop = Stop.COMPLETED;
         String reason = "completed " + settings.steps() + " steps";
         final List<Double> losses = new ArrayList<>();
         boolean done;
@@ -174,7 +201,8 @@ public final class Optimizer {
             best = delta.clone();
         }
 
-        void stop(String why, int steps) {
+        void stop(Stop kind, String why, int steps) {
+            stop = kind;
             reason = why;
             stepsRun = steps;
             done = true;
@@ -183,7 +211,7 @@ public final class Optimizer {
         /** Takes the loss and gradient at the current Δ (step {@code step}) and updates Δ. */
         void step(int step, double loss, float[] grad) {
             if (!allFinite(grad)) {
-                stop("stopped: non-finite gradient at step " + step, step);
+                stop(Stop.NON_FINITE, "stopped: non-finite gradient at step " + step, step);
                 return;
             }
             double objective = loss + penalty.value(delta);
@@ -201,7 +229,7 @@ public final class Optimizer {
                 bestStep = step;
             }
             if (sinceImproved >= settings.patience()) {
-                stop("early stop at step " + step + " (no improvement for " + settings.patience() + " steps)", step);
+                stop(Stop.EARLY_STOP, "early stop at step " + step + " (no improvement for " + settings.patience() + " steps)", step);
                 return;
             }
             if (settings.solver() == Solver.SUBGRADIENT) penalty.addSubgradient(delta, grad);
@@ -212,7 +240,7 @@ public final class Optimizer {
         }
 
         Result result() {
-            return new Result(best, bestLoss, bestObjective, bestStep, stepsRun, reason, losses, penalty.activeGroups(best));
+            return new Result(best, bestLoss, bestObjective, bestStep, stepsRun, stop, reason, losses, penalty.activeGroups(best));
         }
     }
 

@@ -97,6 +97,7 @@ class BatchedDeltasTest {
             try (FastPath path = new FastPath(model, objectives, 1, Site.HEADS)) {
                 together = Optimizer.minimiseTogether(path, model.manager(), size, optimizers);
             }
+            assertEquals(Optimizer.Stop.EARLY_STOP, together.get(1).stop());
             assertTrue(together.get(1).stopReason().startsWith("early stop"), together.get(1).stopReason());
             for (int k = 0; k < objectives.size(); k++) {
                 Optimizer.Result alone;
@@ -104,6 +105,7 @@ class BatchedDeltasTest {
                     alone = optimizers.get(k).minimise(path, model.manager(), size);
                 }
                 Optimizer.Result t = together.get(k);
+                assertEquals(alone.stop(), t.stop(), "Δ " + k);
                 assertEquals(alone.stopReason(), t.stopReason(), "Δ " + k);
                 assertEquals(alone.stepsRun(), t.stepsRun(), "Δ " + k);
                 assertEquals(alone.bestStep(), t.bestStep(), "Δ " + k);

@@ -101,6 +101,7 @@ class OptimizerTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Optimizer.Result r = new Optimizer(new Optimizer.Settings(50, 0.1, Solver.PROXIMAL, 100, 0),
                     new Penalty(0, 0, 1), null).minimise(path, m, 3);
+            assertEquals(Optimizer.Stop.NON_FINITE, r.stop());
             assertTrue(r.stopReason().contains("non-finite loss") && r.stopReason().contains("step 5"), r.stopReason());
             assertEquals(4, r.bestStep());
             assertTrue(r.delta()[0] > 0.2f, "best Δ so far is kept: " + Arrays.toString(r.delta()));
@@ -119,6 +120,7 @@ class OptimizerTest {
             });
             t.start();
             t.join(60_000);
+            assertEquals(Optimizer.Stop.INTERRUPTED, out[0].stop());
             assertTrue(out[0].stopReason().startsWith("interrupted"), out[0].stopReason());
             assertEquals(7, out[0].stepsRun());
             assertTrue(out[0].bestStep() >= 1 && out[0].bestStep() <= 7);

@@ -2,6 +2,7 @@ package laai.magics;
 
 import laai.eval.Experiment;
 import laai.intervention.Delta;
+import laai.intervention.Optimizer;
 import laai.kernel.MagicException;
 
 /**
@@ -11,9 +12,6 @@ import laai.kernel.MagicException;
  * laai.runtime.Interrupted.)
  */
 final class TrainingChecks {
-
-    /** The optimiser's stop reasons start so (laai.intervention.Optimizer). */
-    private static final String NON_FINITE = "stopped: non-finite";
 
     private TrainingChecks() {
     }
@@ -27,15 +25,14 @@ final class TrainingChecks {
 
     /** The same check from a Δ's metadata, for trainings run inside the engine (composition). */
     static void checkDelta(Delta delta, String what, Experiment.Settings s) {
-        String reason = delta.metadata().getOrDefault("stop_reason", "");
-        if (reason.startsWith(NON_FINITE)) {
-            throw new MagicException("the optimisation of " + what + " diverged: " + reason
+        if (diverged(delta)) {
+            throw new MagicException("the optimisation of " + what + " diverged: " + delta.metadata().get("stop_reason")
                     + ". Try a smaller --lr (it was " + s.optimizer().learningRate()
                     + "); the model and earlier results are kept.");
         }
     }
 
     static boolean diverged(Delta delta) {
-        return delta.metadata().getOrDefault("stop_reason", "").startsWith(NON_FINITE);
+        return Optimizer.Stop.ofLabel(delta.metadata().get("stop")) == Optimizer.Stop.NON_FINITE;
     }
 }
