@@ -213,6 +213,9 @@ class LayerSelectionTest {
                 .thenComparing(Comparator.comparingDouble(ResultRow::gamma).reversed())).orElseThrow();
         String scores = deltas.stream().map(r -> "layer " + r.layer() + " γ " + r.gamma() + ": " + r.exactMatch())
                 .collect(Collectors.joining("; "));
+        // On the demo model layer 1 scores 1.0 and layer 3 0.25 (each γ alike): a real choice, and a tie to break.
+        assertTrue(deltas.stream().mapToDouble(ResultRow::exactMatch).distinct().count() > 1,
+                "the settings must score differently for this test to check a choice: " + scores);
         assertEquals(1, validation.selected().size());
         LayerSelection.Selected chosen = validation.selected().get(0);
         assertEquals(new LayerSelection.Choice(best.layer(), best.gamma(), best.lambda()), chosen.choice(), scores);
