@@ -55,7 +55,14 @@ final class ProgressBar implements RunListener {
         String score = Double.isNaN(row.exactMatch())
                 ? String.format(Locale.ROOT, "mean KL %.3f", row.kl())
                 : String.format(Locale.ROOT, "exact match %.3f", row.exactMatch());
-        System.err.printf(Locale.ROOT, "row finished: %s on %s, %s (%.1f s)%n", row.method(), row.task(), score,
+        System.err.printf(Locale.ROOT, "%s finished: %s on %s, %s (%.1f s)%n", rowLabel, row.method(), row.task(), score,
                 row.seconds());
+    }
+
+    private String rowLabel = "row";
+
+    /** What the rows that finish from now on are called: a selection's "validation row"s, then its "test row". */
+    void rowsAre(String label) {
+        rowLabel = label;
     }
 }

@@ -4,6 +4,7 @@ import laai.eval.DistributedSweep;
 import laai.eval.Experiment;
 import laai.eval.Finished;
 import laai.eval.GroupResult;
+import laai.eval.LayerSelection;
 import laai.eval.ModelSpec;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
@@ -17,6 +18,7 @@ import laai.report.Plots;
 import laai.runtime.Interrupted;
 import laai.tasks.PromptTemplate;
 import laai.tasks.Task;
+import laai.tasks.ValidationSplit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "sweep", description = {"Layers × γ × λ × N × seeds into one table, with plots.",
+@Command(name = "sweep", description = {"Layers × γ × λ × N × seeds into one table, with plots; with --select, the layer "
+        + "chosen on validation pairs and only its test score reported.",
         "Ctrl-C stops at the next step or batch, prints the rows finished so far and exits with 130."})
 final class SweepCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
@@ -44,6 +47,14 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER", description = {
             "Run the sweep on Apache Spark: local[N], spark://HOST:PORT, yarn, k8s://… (needs the spark module; "
                     + "the model folder must be readable at the same path on every worker)."}) String spark;
+    @Option(names = "--select", description = {"Choose the layer (and γ, λ where several are swept) per N on validation "
+            + "pairs held out of the pairs outside the test split, then score only the chosen setting on the test "
+            + "pairs, once (row delta-selected). The table shows every run on the validation pairs."}) boolean select;
+    @Option(names = "--validation", paramLabel = "N", description = "Validation pairs per seed for --select. Default: "
+            + LayerSelection.DEFAULT_VALIDATION + ".") Integer validation;
+
+    /** The in-process sweep's progress on stderr (a selection names its validation and test rows there). */
+    private ProgressBar progress;
 
     @Override
     public Integer call() {
@@ -55,13 +66,29 @@ final class SweepCommand implements Callable<Integer> {
                 for (int n : trains) options.settings(0).withPenalty(lasso, groupLasso).withTrain(n);
             }
         }
+        if (validation != null && !select) {
+            throw new IllegalArgumentException("--validation sizes the validation split of --select; add --select or drop it");
+        }
+        if (select && spark != null) {
+            throw new IllegalArgumentException("--select runs in this process only, not with --spark (a Spark sweep "
+                    + "scores every setting on the test pairs); drop one of them");
+        }
+        int nValidation = validation == null ? LayerSelection.DEFAULT_VALIDATION : validation;
         Task t = Task.resolve(task, Datasets.dir());
+        if (select) {
+            // Every seed's validation split checked before the model loads.
+            for (int n : trains) {
+                for (long seed : seeds) ValidationSplit.of(t, n, options.test, nValidation, seed);
+            }
+        }
         int[] swept = Ranges.parse(layers);
         if (spark != null) return onSpark(t, swept);
-        Finished finished = new Finished(new ProgressBar(!model.json));
+        progress = new ProgressBar(!model.json);
+        Finished finished = new Finished(progress);
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
+            if (select) return select(experiment, t, swept, nValidation, finished);
             SweepPlan plan = plan(t, swept, m.config());
             Sweep sweep = new Sweep(experiment);
             List<ResultRow> rows;
@@ -77,6 +104,37 @@ final class SweepCommand implements Callable<Integer> {
             }
             return finish(rows, sweep.losses(), trained);
         }
+    }
+
+    /**
+     * --select: the Δs trained as the sweep trains them, every run scored on the validation pairs,
+     * the setting chosen per N, then the chosen Δs scored on the test pairs (the only time they are
+     * read). An interrupt before the test prints the validation rows finished and scores no test pair.
+     */
+    private Integer select(Experiment experiment, Task t, int[] swept, int nValidation, Finished finished) {
+        LayerSelection selection = new LayerSelection(experiment, t, options.settings(0), swept, lassos, groupLassos,
+                trains, seeds, nValidation, !noBaselines);
+        LayerSelection.Validation validated;
+        List<ResultRow> tested;
+        progress.rowsAre("validation row");
+        try {
+            validated = selection.validate(finished);
+        } catch (Interrupted e) {
+            return Stopped.report(e, finished.rows(), model.json, "validation rows; no test pair was scored");
+        }
+        progress.rowsAre("test row");
+        try {
+            tested = selection.test(finished);
+        } catch (Interrupted e) {
+            return Stopped.report(e, validated.rows(), model.json, "validation rows; stopped while scoring the test pairs");
+        }
+        Map<RunSpec, Delta> trained = new LinkedHashMap<>();
+        for (RunSpec run : selection.plan().runs()) {
+            Delta d = selection.sweep().deltas().get(run.deltaKey());
+            if (run.method() == RunSpec.Method.DELTA && d != null) trained.put(run, d);
+        }
+        String failed = save(validated.rows(), "Validation exact match per layer", selection.sweep().losses(), trained);
+        return SelectionReport.print(validated, tested, nValidation, model.json, failed);
     }
 
     private SweepPlan plan(Task t, int[] swept, laai.model.ModelConfig config) {
@@ -103,15 +161,23 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private Integer finish(List<ResultRow> rows, Map<String, List<Double>> losses, Map<RunSpec, Delta> trained) {
+        String failed = save(rows, null, losses, trained);
+        // A sweep's rows stay one per seed (its plot aggregates them).
+        return InterveneCommand.print(rows, model.json, failed, false);
+    }
+
+    /** The plots and Δ files asked for; what failed to be written, or null. {@code title} replaces the per-layer plot's. */
+    private String save(List<ResultRow> rows, String title, Map<String, List<Double>> losses, Map<RunSpec, Delta> trained) {
         String failed = plots == null ? null : Outputs.attempt("--plots", () -> {
-            Plots.save(Plots.exactMatchPerLayer(rows), plots.resolve("exact-match-per-layer"));
+            var perLayer = Plots.exactMatchPerLayer(rows);
+            if (title != null) perLayer.setTitle(title);
+            Plots.save(perLayer, plots.resolve("exact-match-per-layer"));
             Plots.save(Plots.lossPerStep(losses), plots.resolve("loss-per-step"));
         });
         if (deltas != null) {
             String notSaved = Outputs.attempt("--deltas", () -> trained.forEach((run, d) -> d.save(deltas.resolve(run.deltaFileName()))));
             if (failed == null) failed = notSaved;
         }
-        // A sweep's rows stay one per seed (its plot aggregates them).
-        return InterveneCommand.print(rows, model.json, failed, false);
+        return failed;
     }
 }

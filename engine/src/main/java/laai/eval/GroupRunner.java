@@ -36,9 +36,16 @@ public final class GroupRunner {
 
     /** One run's row: a baseline's evaluation, or the evaluation of the Δ trained for it. */
     public static ResultRow row(Experiment experiment, RunGroup group, RunSpec run, Experiment.Trained trained) {
+        return row(experiment, run, split(group, run), trained);
+    }
+
+    /**
+     * One run's row on the held-out pairs of {@code split}: its test pairs in a sweep, the
+     * validation pairs in a {@link LayerSelection} ({@link laai.tasks.ValidationSplit#selection}).
+     */
+    static ResultRow row(Experiment experiment, RunSpec run, Split split, Experiment.Trained trained) {
         if (run.scorer() != experiment.scorer()) experiment = experiment.withScorer(run.scorer());
         Experiment.Settings s = run.settings();
-        Split split = split(group, run);
         return switch (run.method()) {
             case ZERO_SHOT -> experiment.baseline("zero-shot", split, s, 0);
             // Over a range of N, the few-shot baseline shows all N pairs when N is below --shots.

@@ -12,8 +12,12 @@ import java.util.List;
  * Turns pairs into token ids: the prompt (BOS, then zero- or k-shot text) and the answer tokens
  * that follow it (" y" and the end marker). The answer tokens are those of the whole text beyond
  * the prompt's, so they are exactly what the model sees when the answer follows the prompt.
+ *
+ * <p>Not final: every pair that reaches the model, in training or scoring, as a query or a
+ * demonstration, passes through {@link #example}, so a test can record which pairs were read
+ * (that a layer selection never reads the test pairs before its choice).
  */
-public final class PromptEncoder {
+public class PromptEncoder {
     private final TextTokenizer tokenizer;
     private final PromptTemplate template;
 

@@ -37,6 +37,23 @@ public final class Sweep {
 
     public List<ResultRow> run(SweepPlan plan, RunListener listener) {
         RunListener report = RunListener.orNone(listener);
+        Map<Integer, Experiment.Trained> trained = train(plan, report);
+        List<ResultRow> rows = new ArrayList<>();
+        for (RunSpec run : plan.runs()) {
+            ResultRow row = GroupRunner.row(experiment, plan.groupOf(run), run, trained.get(run.index()));
+            report.rowFinished(row);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /**
+     * Trains every Δ of the plan, group by group, and evaluates nothing: the Δs by their run's
+     * index. {@link #deltas()} and {@link #losses()} then hold them in the table's order. A
+     * {@link LayerSelection} evaluates them on its validation pairs instead of the test pairs.
+     */
+    public Map<Integer, Experiment.Trained> train(SweepPlan plan, RunListener listener) {
+        RunListener report = RunListener.orNone(listener);
         losses.clear();
         deltas.clear();
         RunListener keep = new RunListener() {
@@ -72,13 +89,7 @@ public final class Sweep {
             losses.put(run.deltaKey(), t.result().losses());
             deltas.put(run.deltaKey(), t.delta());
         }
-        List<ResultRow> rows = new ArrayList<>();
-        for (RunSpec run : plan.runs()) {
-            ResultRow row = GroupRunner.row(experiment, plan.groupOf(run), run, trained.get(run.index()));
-            report.rowFinished(row);
-            rows.add(row);
-        }
-        return rows;
+        return trained;
     }
 
     private static String key(Experiment.Settings s) {

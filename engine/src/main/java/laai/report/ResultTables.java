@@ -68,15 +68,20 @@ public final class ResultTables {
 
     /** One line naming the scorer and the intervals, for above a text table. */
     public static String legend(List<ResultRow> rows) {
+        return legend(rows, "test");
+    }
+
+    /** The same, for rows scored on other held-out pairs ({@code heldOut}: "validation" for a selection's rows). */
+    public static String legend(List<ResultRow> rows, String heldOut) {
         String label = scorerOf(rows);
         String scorer = "";
         if (label != null) {
             Scorer s = label.contains(",") ? null : Scorer.parse(label);
             scorer = "exact match: " + (s == null ? label : s.label() + ", " + s.description()) + ". ";
         }
-        return scorer + String.format(Locale.ROOT, "[low, high]: %d %% percentile bootstrap intervals over the test items "
+        return scorer + String.format(Locale.ROOT, "[low, high]: %d %% percentile bootstrap intervals over the %s items "
                 + "(%d resamples; over seeds and items where a row has several seeds).",
-                Math.round(Bootstrap.LEVEL * 100), Bootstrap.RESAMPLES);
+                Math.round(Bootstrap.LEVEL * 100), heldOut, Bootstrap.RESAMPLES);
     }
 
     /** The scorer of the rows that score exact match, or null where none does; "fv, strict" where they differ. */

@@ -53,6 +53,17 @@ final class InterruptedRun {
                 trained ? "lastSweep() with the " + sweep.deltas().size() + " Δs trained" : null));
     }
 
+    /**
+     * A selection keeps its Δs (lastSweep()) and no rows: its validation rows are not test
+     * results, and its test rows come only after every validation row.
+     */
+    static Interrupted keepSelection(Interrupted stop, Session session, Sweep sweep) {
+        boolean trained = !sweep.deltas().isEmpty();
+        session.keepInterrupted(null, List.of(), Map.of(), trained ? sweep : null);
+        return new Interrupted("%sweep --select " + stop.getMessage() + "; no test score was reported; "
+                + kept(List.of(), List.of(), trained ? "lastSweep() with the " + sweep.deltas().size() + " Δs trained" : null));
+    }
+
     private static Table table(String title, List<ResultRow> rows) {
         return ResultTables.of(title + " (interrupted)", rows);
     }

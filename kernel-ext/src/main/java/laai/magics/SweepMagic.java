@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
@@ -11,7 +12,9 @@ import org.knowm.xchart.internal.chartpart.Chart;
 
 import laai.eval.Experiment;
 import laai.eval.Finished;
+import laai.eval.LayerSelection;
 import laai.eval.ResultRow;
+import laai.eval.SeedAggregate;
 import laai.eval.Sweep;
 import laai.report.Plots;
 import laai.report.ResultTables;
@@ -32,6 +35,7 @@ final class SweepMagic implements MagicCommand {
             String.join(System.lineSeparator(),
                     "usage: %sweep --task T --layers 0-5|all [--lasso G,...] [--group-lasso L,...] [--train N,...]",
                     "              [--seeds S,...] [--no-baselines] [--plot auto|layer|train|loss]",
+                    "              [--select [--validation V]]",
                     "              [--test M] [--steps K] [--lr R] ..."),
             String.join(System.lineSeparator(),
                     "Trains one Δ per combination of layer, γ, λ, N and seed, and evaluates each on its test",
@@ -48,15 +52,23 @@ final class SweepMagic implements MagicCommand {
                     "  --no-baselines        skip the zero-shot and few-shot rows",
                     "  --plot                auto (per layer when several layers, else per N when several N,",
                     "                        else loss per step), layer, train or loss",
+                    "  --select              choose the layer (and γ, λ where several) per N on validation pairs held",
+                    "                        out of the pairs outside the test split (best mean exact match over",
+                    "                        seeds; ties: lower layer, then smaller γ, then smaller λ), then score",
+                    "                        only the chosen setting on the test pairs, once (row delta-selected);",
+                    "                        shows the validation table and the test row",
+                    "  --validation V        validation pairs per seed for --select (default "
+                            + LayerSelection.DEFAULT_VALIDATION + ")",
                     InterventionOptions.help(true)),
             InterventionOptions.declare(MagicsArgs.builder()
                     .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("layers", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("lasso", MagicsArgs.KeywordSpec.ONCE).keyword("group-lasso", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("train", MagicsArgs.KeywordSpec.ONCE).keyword("seeds", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("no-baselines", MagicsArgs.KeywordSpec.ONCE).keyword("plot", MagicsArgs.KeywordSpec.ONCE),
+                    .keyword("no-baselines", MagicsArgs.KeywordSpec.ONCE).keyword("plot", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("select", MagicsArgs.KeywordSpec.ONCE).keyword("validation", MagicsArgs.KeywordSpec.ONCE),
                     true)
                     .onlyKnownKeywords().onlyKnownFlags().build(),
-            union(InterventionOptions.SWITCHES, Set.of("no-baselines")));
+            union(InterventionOptions.SWITCHES, Set.of("no-baselines", "select")));
 
     @Override
     public Syntax syntax() {
@@ -81,6 +93,11 @@ final class SweepMagic implements MagicCommand {
         }
         long[] seeds = a.longs("seeds", new long[] {DEFAULTS.seed()});
         String plot = a.choice("plot", "auto", PLOTS);
+        boolean select = a.isSet("select");
+        if (a.has("validation") && !select) {
+            throw a.problem("--validation sizes the validation split of --select; add --select or drop it");
+        }
+        int nValidation = a.integer("validation", LayerSelection.DEFAULT_VALIDATION);
         Experiment.Settings base = InterventionOptions.runSettings(a, layers[0]);
         Task task = Tasks.fromArgs(a, session).requireRule("%sweep");
         Experiment experiment = session.experiment();
@@ -94,6 +111,11 @@ final class SweepMagic implements MagicCommand {
         int runs = layers.length * lassos.length * groupLassos.length * trains.length * seeds.length;
         TrainingProgress progress = new TrainingProgress(host, "%sweep " + task.name(), runs,
                 base.optimizer().steps(), InterveneMagic.heads(experiment, base), List.of());
+        if (select) {
+            LayerSelection selection = new LayerSelection(experiment, task, base, layers, lassos, groupLassos, trains, seeds,
+                    nValidation, !a.isSet("no-baselines"));
+            return select(selection, task, runs, progress, session, host, plot, layers, trains);
+        }
         Sweep sweep = new Sweep(experiment);
         String title = String.format(Locale.ROOT, "%%sweep %s: %d runs", task.name(), runs);
         Finished finished = new Finished(progress);
@@ -104,6 +126,57 @@ final class SweepMagic implements MagicCommand {
             // The rows, and the sweep with the Δs it trained (lastSweep()), as a finished sweep keeps them.
             throw InterruptedRun.keepSweep(e, title, finished, session, sweep);
         }
+        finish(progress, sweep, runs);
+
+        Table table = ResultTables.of(title, rows);
+        Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
+        session.recordSweep(sweep);
+        session.record(table, rows);
+        session.recordChart(chart);
+        host.show(table);
+        return chart;
+    }
+
+    /**
+     * --select: shows the validation table, then the chosen setting's test row (the only rows the
+     * session keeps as results: validation scores are not test scores), and returns the validation
+     * exact match per layer. An interrupt keeps the Δs trained (lastSweep()) and no rows.
+     */
+    private static Chart<?, ?> select(LayerSelection selection, Task task, int runs, TrainingProgress progress,
+                                      Session session, Host host, String plot, int[] layers, int[] trains) {
+        LayerSelection.Validation validation;
+        List<ResultRow> tested;
+        try {
+            validation = selection.validate(progress);
+            tested = SeedAggregate.aggregate(selection.test(progress));
+        } catch (Interrupted e) {
+            throw InterruptedRun.keepSelection(e, session, selection.sweep());
+        }
+        finish(progress, selection.sweep(), runs);
+        if (validation.nothingToChoose()) {
+            System.err.println("note: one setting was swept, so --select had nothing to choose; "
+                    + "its test score is reported once all the same.");
+        }
+        String chosen = validation.selected().stream().map(LayerSelection.Selected::describe)
+                .collect(Collectors.joining("; "));
+        Table validationTable = ResultTables.of(String.format(Locale.ROOT,
+                "%%sweep %s --select: %d runs on %d validation pairs per seed (held out of the pairs outside the test split)",
+                task.name(), runs, selection.validationPairs()), SeedAggregate.aggregate(validation.rows()));
+        Table testTable = ResultTables.of("%sweep " + task.name() + " --select, test pairs scored once: " + chosen, tested);
+        Chart<?, ?> chart = chart(plot, layers, trains, validation.rows(), selection.sweep());
+        if (chart.getTitle().startsWith("Exact match")) {
+            chart.setTitle("Validation exact match" + chart.getTitle().substring("Exact match".length()));
+        }
+        session.recordSweep(selection.sweep());
+        session.record(testTable, tested);
+        session.recordChart(chart);
+        host.show(validationTable);
+        host.show(testTable);
+        return chart;
+    }
+
+    /** Ends the progress display, with a warning where an optimisation diverged. */
+    private static void finish(TrainingProgress progress, Sweep sweep, int runs) {
         List<String> diverged = new ArrayList<>();
         sweep.deltas().forEach((run, delta) -> {
             if (TrainingChecks.diverged(delta)) {
@@ -116,14 +189,6 @@ final class SweepMagic implements MagicCommand {
             System.err.println("warning: the optimisation diverged (non-finite loss) in " + String.join("; ", diverged)
                     + "; their rows show the best Δ before that. A smaller --lr avoids it.");
         }
-
-        Table table = ResultTables.of(title, rows);
-        Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
-        session.recordSweep(sweep);
-        session.record(table, rows);
-        session.recordChart(chart);
-        host.show(table);
-        return chart;
     }
 
     private static Chart<?, ?> chart(String plot, int[] layers, int[] trains, List<ResultRow> rows, Sweep sweep) {

@@ -177,6 +177,32 @@ class MagicsSessionTest {
     }
 
     @Test
+    void sweepSelectShowsTheValidationTableThenOneTestRowAndKeepsOnlyTheTestRow() {
+        host.shown.clear();
+        int before = Laai.session().allRows().size();
+        Object chart = host.run("sweep --task antonym --layers 1,2 --train 3 --select --validation 4 --test 3 --steps 6"
+                + " --shots 2");
+        assertEquals("Validation exact match per layer", ((XYChart) chart).getTitle());
+        Table validation = (Table) host.shown.get(0);
+        Table test = (Table) host.shown.get(1);
+        assertTrue(validation.name().contains("on 4 validation pairs per seed"), validation.name());
+        assertEquals(List.of("zero-shot", "few-shot", "delta", "delta"), validation.stringColumn("method").asList());
+        assertEquals(List.of("delta-selected"), test.stringColumn("method").asList());
+        assertTrue(test.name().contains("test pairs scored once: N 3: layer "), test.name());
+        List<ResultRow> kept = Laai.session().allRows();
+        assertEquals(List.of("delta-selected"), kept.subList(before, kept.size()).stream().map(ResultRow::method).toList(),
+                "validation rows are not kept as results");
+        assertEquals(2, Laai.session().lastSweep().deltas().size());
+
+        MagicException alone = assertThrows(MagicException.class,
+                () -> host.run("sweep --task antonym --layers 1 --select --validation 1000"));
+        assertTrue(alone.getMessage().contains("1000 validation pairs need"), alone.getMessage());
+        IllegalArgumentException without = assertThrows(IllegalArgumentException.class,
+                () -> host.run("sweep --task antonym --layers 1 --validation 4"));
+        assertTrue(without.getMessage().contains("--validation sizes the validation split of --select"), without.getMessage());
+    }
+
+    @Test
     void aDistributionTaskIsScoredByKl() throws Exception {
         StringBuilder json = new StringBuilder("[\n");
         for (int i = 0; i < 16; i++) {
