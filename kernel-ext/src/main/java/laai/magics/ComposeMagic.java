@@ -1,5 +1,6 @@
 package laai.magics;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,6 +10,7 @@ import laai.eval.Composition;
 import laai.eval.Experiment;
 import laai.eval.Finished;
 import laai.eval.ResultRow;
+import laai.eval.RunListener;
 import laai.eval.SeedAggregate;
 import laai.report.ResultTables;
 import laai.runtime.Interrupted;
@@ -17,30 +19,45 @@ import tech.tablesaw.api.Table;
 
 /**
  * {@code %compose A B --layer L}: Δ_A + Δ_B, without re-optimisation, on the chained task
- * x → B(A(x)), against a Δ optimised on the chained task and against zero-shot.
+ * x → B(A(x)), against a Δ optimised on the chained task and against zero-shot; and between the
+ * two, at a fraction of re-optimisation's cost, the sum with its two weights fitted and the sum
+ * refined for a few steps ({@link Composition.Beyond}).
  */
 final class ComposeMagic implements MagicCommand {
 
+    /** The CLI's defaults (compose --fit-steps 50 --refine-steps 20). */
+    static final Composition.Beyond DEFAULT_BEYOND = new Composition.Beyond(50, 20);
+
     private static final Syntax SYNTAX = new Syntax("compose",
             String.join(System.lineSeparator(),
-                    "usage: %compose A B --layer L [--weights a,b] [--train N] [--test M] [--lasso G]",
-                    "                [--group-lasso L] [--seed S | --seeds S,...] [--scorer fv|strict] [--steps K] ..."),
+                    "usage: %compose A B --layer L [--weights a,b] [--fit-steps N] [--refine-steps N] [--train N]",
+                    "                [--test M] [--lasso G] [--group-lasso L] [--seed S | --seeds S,...]",
+                    "                [--scorer fv|strict] [--steps K] ..."),
             String.join(System.lineSeparator(),
                     "Learns Δ_A on task A and Δ_B on task B at layer L, adds them (a·Δ_A + b·Δ_B) and evaluates",
                     "the sum on the chained task x → B(A(x)) (e.g. antonym then english-french), against a Δ",
-                    "optimised on the chained task itself and against zero-shot. Keeps Δ_A and Δ_B under the",
-                    "tasks' names, the sum as A+B and the re-optimised Δ as A->B. An interrupt stops it at the",
-                    "next step or batch; it keeps exactly what it finished: the rows, and the Δs trained (fully",
-                    "or up to the interrupt) as A-interrupted, B-interrupted and A->B-interrupted.",
+                    "optimised on the chained task itself and against zero-shot; between the two, the sum with",
+                    "its weights α, β fitted on the chained task's training pairs (delta-fitted) and the sum",
+                    "re-optimised for a few steps (delta-sum-refined); steps and seconds of each row count Δ_A's",
+                    "and Δ_B's training too. Keeps Δ_A and Δ_B under the tasks' names, the sum as A+B, the",
+                    "fitted sum as A+B-fitted, the refined sum as A+B-refined and the re-optimised Δ as A->B.",
+                    "An interrupt stops it at the next step or batch; it keeps exactly what it finished: the rows,",
+                    "and the Δs trained (fully or up to the interrupt) as A-interrupted, B-interrupted and",
+                    "A->B-interrupted.",
                     "  A B            two task names or .json files",
                     "  --layer L      layer, counted from 0",
                     "  --weights a,b  the weights of the sum (default 1,1)",
+                    "  --fit-steps N  Adam steps fitting α, β of α·Δ_A + β·Δ_B from (1, 1) (default "
+                            + DEFAULT_BEYOND.fitSteps() + "; 0: skip)",
+                    "  --refine-steps N  optimiser steps from the sum (default " + DEFAULT_BEYOND.refineSteps() + "; 0: skip)",
                     "  --seeds S,...  run at each seed (replaces --seed): each method's mean over seeds, with a",
                     "                 bootstrap interval over seeds and test items; the Δs kept are the first seed's",
                     InterventionOptions.help(false)),
             InterventionOptions.declare(MagicsArgs.builder().required("A").required("B")
                     .keyword("layer", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("weights", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("fit-steps", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("refine-steps", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("seeds", MagicsArgs.KeywordSpec.ONCE), false)
                     .onlyKnownKeywords().onlyKnownFlags().build(),
             InterventionOptions.SWITCHES);
@@ -58,6 +75,7 @@ final class ComposeMagic implements MagicCommand {
         if (weights.length != 2) {
             throw a.problem("--weights: expected two numbers a,b, got " + weights.length);
         }
+        Composition.Beyond beyond = beyond(a);
         Experiment.Settings s = InterventionOptions.settings(a, layer);
         Task taskA = Tasks.resolve(a.required("A"), session.repository()).requireRule("%compose");
         Task taskB = Tasks.resolve(a.required("B"), session.repository()).requireRule("%compose");
@@ -66,22 +84,29 @@ final class ComposeMagic implements MagicCommand {
         experiment.checkLayer(layer);
         String chained = taskA.name() + "->" + taskB.name();
 
-        List<String> runNames = new java.util.ArrayList<>();
+        // Per seed: Δ_A, Δ_B and the re-optimised Δ trained together, then the refinement alone. The
+        // weight fit between them reports no steps (two parameters); a note names it instead.
+        List<TrainingProgress.Run> runs = new ArrayList<>();
         for (long seed : seeds) {
             String at = seeds.length == 1 ? "" : ", seed " + seed;
-            runNames.addAll(List.of("Δ_A (" + taskA.name() + at + ")", "Δ_B (" + taskB.name() + at + ")",
-                    "Δ re-optimised on " + chained + at));
+            int steps = s.optimizer().steps();
+            runs.add(new TrainingProgress.Run("Δ_A (" + taskA.name() + at + ")", steps));
+            runs.add(new TrainingProgress.Run("Δ_B (" + taskB.name() + at + ")", steps));
+            runs.add(new TrainingProgress.Run("Δ re-optimised on " + chained + at, steps));
+            if (beyond.refineSteps() > 0) {
+                runs.add(new TrainingProgress.Run("Δ_A + Δ_B refined on " + chained + at, beyond.refineSteps()));
+            }
         }
-        TrainingProgress progress = new TrainingProgress(host, "%compose " + chained + ", layer " + layer,
-                runNames.size(), s.optimizer().steps(), InterveneMagic.heads(experiment, s), runNames);
+        TrainingProgress progress = new TrainingProgress(host, "%compose " + chained + ", layer " + layer, runs,
+                InterveneMagic.heads(experiment, s));
         String title = String.format(Locale.ROOT, "%%compose %s + %s on %s, layer %d (weights %s,%s%s)",
                 taskA.name(), taskB.name(), chained, layer, num(weights[0]), num(weights[1]), seedsNote(seeds));
-        Finished finished = new Finished(progress);
+        Finished finished = new Finished(new Phases(progress, beyond, chained));
         Composition.Outcome out;
         List<ResultRow> rows;
         try {
             List<Composition.Outcome> outcomes = new Composition(experiment).runSeeds(taskA, taskB, weights[0], weights[1],
-                    s, Composition.Beyond.NONE, seeds, finished);
+                    s, beyond, seeds, finished);
             out = outcomes.get(0);
             rows = SeedAggregate.aggregate(Composition.rows(outcomes));
         } catch (Interrupted e) {
@@ -91,15 +116,82 @@ final class ComposeMagic implements MagicCommand {
         TrainingChecks.checkDelta(out.deltaA(), "Δ_A (" + taskA.name() + ")", s);
         TrainingChecks.checkDelta(out.deltaB(), "Δ_B (" + taskB.name() + ")", s);
         TrainingChecks.checkDelta(out.reoptimised(), "the Δ re-optimised on " + chained, s);
-        progress.finish("done");
+        if (out.refined() != null) {
+            TrainingChecks.checkDelta(out.refined(), "Δ_A + Δ_B refined on " + chained, s);
+        }
+        progress.finish(out.fitted() == null ? "done" : "done · fitted α, β = " + fittedWeights(out.fitted()));
 
         Table table = ResultTables.of(title, rows);
         session.putDelta(taskA.name(), out.deltaA());
         session.putDelta(taskB.name(), out.deltaB());
-        session.putDelta(taskA.name() + "+" + taskB.name(), out.sum());
+        String sum = taskA.name() + "+" + taskB.name();
+        session.putDelta(sum, out.sum());
         session.putDelta(chained, out.reoptimised());
+        if (out.fitted() != null) {
+            session.putDelta(sum + "-fitted", out.fitted());
+        }
+        if (out.refined() != null) {
+            session.putDelta(sum + "-refined", out.refined());
+        }
         session.record(table, rows);
         return table;
+    }
+
+    /** --fit-steps and --refine-steps, checked before any work with the engine's message. */
+    static Composition.Beyond beyond(Args a) {
+        int fitSteps = a.integer("fit-steps", DEFAULT_BEYOND.fitSteps());
+        int refineSteps = a.integer("refine-steps", DEFAULT_BEYOND.refineSteps());
+        try {
+            return new Composition.Beyond(fitSteps, refineSteps);
+        } catch (IllegalArgumentException e) {
+            throw a.problem(e.getMessage());
+        }
+    }
+
+    /**
+     * Names the phases after the re-optimised Δ on the progress bar: the rows finish in order
+     * (zero-shot, delta-sum, delta-reoptimized, delta-fitted, delta-sum-refined), so each row says
+     * what comes next. Everything goes on to the progress bar.
+     */
+    private static final class Phases implements RunListener {
+        private final TrainingProgress progress;
+        private final Composition.Beyond beyond;
+        private final String chained;
+
+        Phases(TrainingProgress progress, Composition.Beyond beyond, String chained) {
+            this.progress = progress;
+            this.beyond = beyond;
+            this.chained = chained;
+        }
+
+        @Override
+        public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
+            progress.onStep(step, steps, loss, objective, activeHeads);
+        }
+
+        @Override
+        public void onStep(int delta, int deltas, int step, int steps, double loss, double objective, int activeHeads) {
+            progress.onStep(delta, deltas, step, steps, loss, objective, activeHeads);
+        }
+
+        @Override
+        public void rowFinished(ResultRow row) {
+            boolean fitNext = row.method().equals("delta-reoptimized") && beyond.fitSteps() > 0;
+            boolean refineNext = (row.method().equals("delta-reoptimized") && beyond.fitSteps() == 0
+                    || row.method().equals("delta-fitted")) && beyond.refineSteps() > 0;
+            if (fitNext) {
+                progress.note("fitting α, β of α·Δ_A + β·Δ_B on " + chained + " (" + beyond.fitSteps() + " Adam steps)");
+            } else if (refineNext) {
+                progress.note("refining Δ_A + Δ_B on " + chained + " (" + beyond.refineSteps() + " steps)");
+            }
+        }
+    }
+
+    /** "0.912, 1.27": the α, β that Delta.combine wrote into the fitted Δ's metadata. */
+    private static String fittedWeights(laai.intervention.Delta fitted) {
+        String[] ab = fitted.metadata().getOrDefault("weights", "").split(",");
+        if (ab.length != 2) return "?";
+        return String.format(Locale.ROOT, "%.3g, %.3g", Double.parseDouble(ab[0]), Double.parseDouble(ab[1]));
     }
 
     /** ", seeds 0,1,2" where several seeds were run. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
+import laai.eval.Controls;
 import laai.eval.Experiment;
 import laai.eval.Finished;
 import laai.eval.ResultRow;
@@ -20,7 +21,8 @@ import tech.tablesaw.api.Table;
 
 /**
  * {@code %intervene}: the paper's comparison on one task at one layer — zero-shot, few-shot, Δ
- * without regularisation, Δ — with a live progress bar over both trainings.
+ * without regularisation, Δ — with a live progress bar over both trainings; with {@code --controls R},
+ * two rows that need no optimisation ({@link Controls}): is it Δ's direction, or any push of its size?
  *
  * <p>It runs the steps of {@code Experiment.intervene} itself rather than calling it, so that it
  * can name the training in progress and stop with a clear message when a training diverges. An
@@ -33,7 +35,7 @@ final class InterveneMagic implements MagicCommand {
                     "usage: %intervene --task T --layer L [--train N] [--test M] [--lasso G] [--group-lasso L]",
                     "                  [--site heads|residual] [--seed S] [--steps K] [--lr R] [--shots K]",
                     "                  [--solver proximal|subgradient] [--patience P] [--every-token] [--naive]",
-                    "                  [--seeds S,...] [--scorer fv|strict] [--name NAME]"),
+                    "                  [--seeds S,...] [--scorer fv|strict] [--controls R] [--name NAME]"),
             String.join(System.lineSeparator(),
                     "Learns Δ for task T at layer L on N training pairs and compares, on held-out test pairs,",
                     "zero-shot, few-shot prompting, Δ without regularisation (γ = λ = 0) and Δ. Returns the",
@@ -49,12 +51,17 @@ final class InterveneMagic implements MagicCommand {
                     "  --name NAME   the name Δ is kept under (default: the task's name)",
                     "  --seeds S,... run at each seed (replaces --seed): each method's mean over seeds with a",
                     "                bootstrap interval over seeds and test items; the Δs kept are the first seed's",
+                    "  --controls R  also two rows that need no optimisation (rule tasks; 0: neither, the default):",
+                    "                mean-difference (k-shot minus zero-shot activations of the training pairs,",
+                    "                added where Δ is) and random-control (Δ's norm on Δ's active heads in R random",
+                    "                directions, averaged); with --seeds, each seed's against that seed's Δ",
                     InterventionOptions.help(false)),
             InterventionOptions.declare(MagicsArgs.builder()
                     .keyword("task", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("layer", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("name", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("seeds", MagicsArgs.KeywordSpec.ONCE), false)
+                    .keyword("seeds", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("controls", MagicsArgs.KeywordSpec.ONCE), false)
                     .onlyKnownKeywords().onlyKnownFlags().build(),
             InterventionOptions.SWITCHES);
 
@@ -71,6 +78,7 @@ final class InterveneMagic implements MagicCommand {
         SessionTask sessionTask = Tasks.fromArgs(a, session);
         String name = a.string("name", sessionTask.name());
         long[] seeds = InterventionOptions.seeds(a, s);
+        int controls = controls(a, s, sessionTask);
         Experiment experiment = InterventionOptions.experiment(a, session);
         experiment.checkLayer(layer);
         if (sessionTask.isDistribution()) {
@@ -125,6 +133,17 @@ final class InterveneMagic implements MagicCommand {
                 rows.add(finished(finished, experiment.evaluate("delta", splits.get(i), s.withSeed(seeds[i]),
                         trained.get(2 * i + 1))));
             }
+            if (controls > 0) {
+                Controls c = new Controls(experiment);
+                for (int i = 0; i < seeds.length; i++) {
+                    // Each seed's controls against that seed's regularised Δ, as the CLI's intervene does.
+                    Experiment.Settings at = s.withSeed(seeds[i]);
+                    progress.note("controls: mean-difference vector and " + controls + " random direction"
+                            + (controls == 1 ? "" : "s") + " of Δ's norm" + (seeds.length == 1 ? "" : " (seed " + seeds[i] + ")"));
+                    rows.add(finished(finished, c.meanDifferenceRow(splits.get(i), at)));
+                    rows.add(finished(finished, c.randomControlRow(splits.get(i), at, trained.get(2 * i + 1).delta(), controls)));
+                }
+            }
         } catch (Interrupted e) {
             throw InterruptedRun.keep(e, "%intervene", title, finished, session, d -> deltaName(name, d, s));
         }
@@ -140,6 +159,28 @@ final class InterveneMagic implements MagicCommand {
         session.recordLosses(name, regularized.result().losses());
         session.record(table, rows);
         return table;
+    }
+
+    /**
+     * --controls R: the number of random directions (0: no control rows), checked before any work
+     * with the CLI's messages.
+     */
+    private static int controls(Args a, Experiment.Settings s, SessionTask task) {
+        int controls = a.integer("controls", 0);
+        if (controls < 0) {
+            throw a.problem("--controls must be ≥ 0 (random directions), got " + controls);
+        }
+        if (controls > 0 && task.isDistribution()) {
+            throw a.problem("--controls applies to rule tasks, not to " + task.name());
+        }
+        if (controls > 0) {
+            try {
+                Controls.checkShots(s.shots(), s.nTrain());
+            } catch (IllegalArgumentException e) {
+                throw a.problem(e.getMessage());
+            }
+        }
+        return controls;
     }
 
     /** NAME for the regularised Δ, NAME-unregularized for the other (the names a finished run keeps them under). */

@@ -11,7 +11,7 @@ final class MagicCommands {
 
     static List<MagicCommand> all() {
         return List.of(new ModelMagic(), new TaskMagic(), new InterveneMagic(), new ComposeMagic(),
-                new SweepMagic(), new BaselineMagic(), new DeltaMagic());
+                new TransferMagic(), new SweepMagic(), new BaselineMagic(), new DeltaMagic());
     }
 
     static List<String> names() {

@@ -4,8 +4,11 @@
  * <pre>
  * %model load [DIR] | info | unload        the session's model (default models/demo)
  * %task NAME|FILE [--show K]               the current task
- * %intervene --task T --layer L [...]      zero-shot, few-shot, Δ (γ = λ = 0), Δ; live progress bar
- * %compose A B --layer L [--weights a,b]   Δ_A + Δ_B on x → B(A(x)) against a re-optimised Δ
+ * %intervene --task T --layer L [...]      zero-shot, few-shot, Δ (γ = λ = 0), Δ; live progress bar;
+ *   [--controls R]                         and the mean-difference vector and Δ's random control
+ * %compose A B --layer L [--weights a,b]   Δ_A + Δ_B on x → B(A(x)) against a re-optimised Δ, and
+ *   [--fit-steps N --refine-steps N]       between them the sum with fitted weights and the refined sum
+ * %transfer --tasks A,B,... --layer L      each task's Δ on every task: the matrix of exact matches
  * %sweep --task T --layers 0-5|all [...]   layers × γ × λ × N × seeds: table and plot
  * %baseline zero-shot|few-shot --task T    prompting alone
  * %delta save|load|show|list [NAME]        named Δs on disk; per-head norm plots

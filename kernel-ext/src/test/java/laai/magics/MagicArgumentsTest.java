@@ -92,6 +92,36 @@ class MagicArgumentsTest {
     }
 
     @Test
+    void controlsCompositionAndTransferArgumentsAreCheckedBeforeAnyWork() {
+        // No model is needed: each is refused before the session's model is asked for.
+        Laai.session().unload();
+        assertUsage("intervene --task antonym --layer 1 --controls -1", "--controls must be ≥ 0 (random directions), got -1");
+        assertUsage("intervene --task opinion-dynamics --layer 1 --controls 2",
+                "--controls applies to rule tasks, not to opinion-dynamics");
+        assertUsage("intervene --task antonym --layer 1 --controls 2", "use --shots between 1 and 9");
+        assertUsage("compose antonym synonym --layer 1 --fit-steps -1", "--fit-steps and --refine-steps must be ≥ 0");
+        assertUsage("compose antonym synonym --layer 1 --refine-steps x", "--refine-steps: expected an integer");
+        assertUsage("transfer --tasks antonym --layer 1", "--tasks: a transfer matrix needs at least two tasks, got [antonym]");
+        assertUsage("transfer --tasks antonym,antonym --layer 1", "--tasks: a task appears twice");
+        assertUsage("transfer --layer 1", "--tasks is required");
+        MagicException distribution = assertThrows(MagicException.class,
+                () -> host.run("transfer --tasks antonym,opinion-dynamics --layer 1"));
+        assertTrue(distribution.getMessage().startsWith("%transfer takes rule tasks"), distribution.getMessage());
+    }
+
+    @Test
+    void composeGoesBeyondTheSumByDefaultAsTheCommandLineDoes() {
+        assertEquals(new laai.eval.Composition.Beyond(50, 20),
+                ComposeMagic.beyond(Args.parse(new ComposeMagic().syntax(), List.of("A", "B", "--layer", "1"))));
+        assertEquals(laai.eval.Composition.Beyond.NONE, ComposeMagic.beyond(Args.parse(new ComposeMagic().syntax(),
+                List.of("A", "B", "--layer", "1", "--fit-steps", "0", "--refine-steps", "0"))));
+        String help = (String) host.run("compose --help");
+        assertTrue(help.contains("--fit-steps N") && help.contains("(default 50; 0: skip)"), help);
+        assertTrue(((String) host.run("intervene --help")).contains("--controls R"));
+        assertTrue(((String) host.run("transfer --help")).startsWith("usage: %transfer --tasks A,B"));
+    }
+
+    @Test
     void bracedExpressionsAreReplacedByTheirJavaValues() {
         host.variables.put("LAYER", 3);
         host.variables.put("TASK", "antonym");
