@@ -176,14 +176,22 @@ public final class Evaluator {
 
     /**
      * Consecutive prompts of the given padded widths, as [from, to) ranges: at most {@code batchSize}
-     * prompts, and no more positions than keep a forward pass's activations within the memory
-     * budget of batched training ({@link Experiment#stepBudget}). A 10-shot batch of 16 opinion
-     * prompts (about 525 positions each) took the process to 20.7 GB, 10 GB above Gemma-2-2B's weights;
-     * the budget allows 15 %.
+     * prompts, and no more positions than keep a forward pass's activations within {@link #budget}.
      */
     List<int[]> batches(int[] widths) {
-        return batches(widths, batchSize, Experiment.stepBudget(model.config(), model.storage()),
+        return batches(widths, batchSize, budget(model.config(), model.storage()),
                 bytesPerPosition(model.config(), model.dtype()), bytesPerKey(model.config(), model.dtype()));
+    }
+
+    /**
+     * Bytes an evaluation batch may hold: half the step budget of batched training
+     * ({@link Experiment#stepBudget}), because evaluation runs after training, when the allocator still
+     * holds much of the step's freed memory. A 10-shot batch of 16 opinion prompts (about 525 positions
+     * each) took the process to 20.7 GB, 10 GB above Gemma-2-2B's weights; batches of four, within the
+     * whole step budget, still peaked 4.5 MB under the limit of 1.15 × the weights + 1 GB.
+     */
+    static long budget(laai.model.ModelConfig c, ai.djl.ndarray.types.DataType storage) {
+        return Experiment.stepBudget(c, storage) / 2;
     }
 
     static List<int[]> batches(int[] widths, int batchSize, long budget, long perPosition, long perKey) {

@@ -54,19 +54,20 @@ class BatchSizeTest {
     @Test
     void evaluationBatchesKeepLongPromptsWithinTheBudgetAndShortOnesWhole() throws IOException {
         ModelConfig gemma = config(ModelPreset.GEMMA_2_2B);
-        long budget = Experiment.stepBudget(gemma, DataType.FLOAT32);
+        long budget = Evaluator.budget(gemma, DataType.FLOAT32);
+        assertEquals(Experiment.stepBudget(gemma, DataType.FLOAT32) / 2, budget);
         long perPosition = Evaluator.bytesPerPosition(gemma, DataType.FLOAT32), perKey = Evaluator.bytesPerKey(gemma, DataType.FLOAT32);
         assertEquals((6L * 9216 + 16 * 2304 + 2L * 26 * 1024) * 4, perPosition);
-        // 10-shot rule prompts (about 100 positions): 16 a batch, as before
+        // 10-shot rule prompts (about 100 positions): 13 a batch
         int[] rule = new int[50];
         java.util.Arrays.fill(rule, 100);
-        assertEquals(List.of(16, 16, 16, 2), sizes(Evaluator.batches(rule, 16, budget, perPosition, perKey)));
-        // long prompts (770 positions): 2 a batch
+        assertEquals(List.of(13, 13, 13, 11), sizes(Evaluator.batches(rule, 16, budget, perPosition, perKey)));
+        // 10-shot opinion prompts (528 positions): 2 a batch, where 4 peaked 4.5 MB under the limit
         int[] opinion = new int[5];
-        java.util.Arrays.fill(opinion, 770);
+        java.util.Arrays.fill(opinion, 528);
         List<int[]> batches = Evaluator.batches(opinion, 16, budget, perPosition, perKey);
         assertEquals(List.of(2, 2, 1), sizes(batches));
-        for (int[] b : batches) assertTrue((long) (b[1] - b[0]) * 770 * (perPosition + perKey * 770) <= budget);
+        for (int[] b : batches) assertTrue((long) (b[1] - b[0]) * 528 * (perPosition + perKey * 528) <= budget);
         // a single prompt over the budget still runs, alone
         assertEquals(List.of(1, 1), sizes(Evaluator.batches(new int[] {100_000, 5}, 16, budget, perPosition, perKey)));
         // the ranges cover every prompt once, in order
