@@ -62,6 +62,11 @@ public final class DemoCorpus {
             return new Settings(c, startsPerInput, mixtureShare, statementsPerFact, instructedPerFact, maxPairs,
                     maxInstructedPairs, opinionDocuments);
         }
+
+        public Settings withOpinionDocuments(int n) {
+            return new Settings(copyShare, startsPerInput, mixtureShare, statementsPerFact, instructedPerFact, maxPairs,
+                    maxInstructedPairs, n);
+        }
     }
 
     /** The opinion dataset's prompts (the generator's default seed and size): never in the corpus. */

@@ -35,8 +35,9 @@ import java.util.SplittableRandom;
  * Trains a small Llama-architecture model from scratch on the {@link DemoCorpus} with the
  * project's own runtime: {@link Llama}'s forward pass over weights that require gradients, full
  * backpropagation through DJL autograd, AdamW with linear warm-up and cosine decay, global
- * gradient-norm clipping. Seeded and deterministic in its data order and initialisation (the
- * arithmetic is libtorch's; multi-threaded CPU reductions may differ in the last bits).
+ * gradient-norm clipping. Seeded and deterministic in its data order and initialisation; the
+ * arithmetic is libtorch's, whose multi-threaded CPU reductions may differ in the last bits, so a
+ * run that must repeat bit for bit uses one thread ({@code train-demo-model --threads 1}).
  *
  * <p>DJL specifics: every step runs inside an {@link NDScope}, so its intermediates are freed; the
  * weights are leaves created once, and the optimizer updates them in place with grad mode off
@@ -202,6 +203,15 @@ public final class DemoTrainer {
 
     /** Trains for settings.steps steps (or until maxSeconds, when positive) on the corpus rounds. */
     public Result train(DemoCorpus corpus, double maxSeconds) {
+        return train(corpus, maxSeconds, settings.steps());
+    }
+
+    /**
+     * Trains the first {@code stopAfter} steps of the settings.steps schedule: the learning rate of
+     * each step is the full run's, so a shortened run repeats the beginning of the full one.
+     */
+    public Result train(DemoCorpus corpus, double maxSeconds, int stopAfter) {
+        int last = Math.min(settings.steps(), stopAfter);
         Engine engine = Djl.engine();
         Djl.noGradOnThisThread(); // the weights are updated in place, which libtorch allows only without grad mode
         SplittableRandom order = new SplittableRandom(settings.seed() * 31 + 7);
@@ -212,7 +222,7 @@ public final class DemoTrainer {
         int logCount = 0, round = 0, step = 0;
         List<Batch> batches = List.of();
         int next = 0;
-        while (step < settings.steps()) {
+        while (step < last) {
             if (next == batches.size()) {
                 batches = batches(corpus.round(round++), order);
                 next = 0;
@@ -232,7 +242,7 @@ public final class DemoTrainer {
             logLoss += loss * r[1];
             logCount++;
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            if (step % settings.logEvery() == 0 || step == settings.steps()) {
+            if (step % settings.logEvery() == 0 || step == last) {
                 lastLoss = logLoss / logTokens;
                 log.add(new double[] {step, lastLoss, lr, elapsed, tokens});
                 out.printf("step %5d/%d  loss %.4f  lr %.2e  grad-norm %.2f  %d tok  %.0f tok/s  %.1f min  round %d"

@@ -84,9 +84,23 @@ final class TrainDemoModelCommand implements Callable<Integer> {
     @Option(names = "--log-every", defaultValue = "100", description = "Print the loss every this many steps. Default: ${DEFAULT-VALUE}.")
     int logEvery;
 
+    @Option(names = "--opinion-documents", defaultValue = "150", description = "Opinion documents per corpus round. Default: ${DEFAULT-VALUE}.")
+    int opinionDocuments;
+
+    @Option(names = "--threads", defaultValue = "1", description = "libtorch's CPU threads. With 1 the order of every "
+            + "float reduction is fixed, so the same command rebuilds the same model.safetensors bit for bit on this "
+            + "kind of CPU; more threads are faster but may differ in the last bits. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--stop-after", defaultValue = "0", description = "Stop after this many steps of the --steps schedule "
+            + "(0: run it all), to replay the beginning of a recorded run and compare its losses with training.json.")
+    int stopAfter;
+
     @Override
     public Integer call() {
         Djl.engine();
+        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         Path data = datasets != null ? datasets : Datasets.dir();
         DType storage = switch (dtype.toLowerCase(Locale.ROOT)) {
             case "f16", "float16" -> DType.F16;
@@ -94,18 +108,10 @@ final class TrainDemoModelCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--dtype must be f16 or f32, not " + dtype);
         };
         WordRelations relations = WordRelations.load(data);
-        DemoCorpus.Settings cs = DemoCorpus.Settings.defaults().withCopyShare(copyShare);
+        DemoCorpus.Settings cs = DemoCorpus.Settings.defaults().withCopyShare(copyShare).withOpinionDocuments(opinionDocuments);
         DemoCorpus corpus = new DemoCorpus(relations, cs, seed);
         List<DemoCorpus.Document> first = corpus.round(0);
-        WordTokenizer tokenizer = WordTokenizer.fromTexts(
-                DemoCorpus.tokenizerTexts(relations, first, OpinionDynamics.dataset(1, 120)));
-        for (Relation r : Relation.values()) {
-            for (Pair p : relations.pairs(r)) {
-                if (!tokenizer.contains(" " + p.output()) || !tokenizer.contains(" " + p.input())) {
-                    throw new IllegalStateException("not a single token: " + p);
-                }
-            }
-        }
+        WordTokenizer tokenizer = tokenizer(relations, first);
         DemoTrainer.Settings ts = new DemoTrainer.Settings(hidden, layers, heads, kvHeads, intermediate, steps, lr,
                 Math.min(warmup, Math.max(1, steps / 10)), 0.1, weightDecay, 1.0, batchTokens, seed, logEvery);
         DemoTrainer trainer = new DemoTrainer(ts, tokenizer, System.out);
@@ -115,7 +121,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
                 hidden, layers, heads, kvHeads, intermediate, tokenizer.size(), trainer.parameterCount());
         System.out.printf("corpus: %,d facts; one round = %,d documents, %,d tokens (seed %d)%n",
                 relations.factCount(), first.size(), roundTokens, seed);
-        DemoTrainer.Result result = trainer.train(corpus, minutes * 60);
+        DemoTrainer.Result result = trainer.train(corpus, minutes * 60, stopAfter > 0 ? stopAfter : steps);
         System.out.printf("trained %d steps, %,d tokens (%d rounds begun) in %.1f min; final loss %.4f; %d steps skipped%n",
                 result.steps(), result.tokens(), result.rounds(), result.seconds() / 60, result.finalLoss(), result.skipped());
 
@@ -148,6 +154,8 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         record.put("seed", seed);
         record.put("trainer", ts);
         record.put("corpus", cs);
+        record.put("threads", threads);
+        record.put("corpus_round0_sha256", roundChecksum(first));
         record.put("facts", relations.factCount());
         record.put("round_documents", first.size());
         record.put("round_tokens", roundTokens);
@@ -162,6 +170,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         record.put("probe", probeLines);
         record.put("heads_rms", headsRms);
         record.put("heads_alpha", alpha);
+        record.put("model_sha256", fileChecksum(out.resolve("model.safetensors")));
         try {
             Files.writeString(out.resolve("training.json"),
                     new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(record) + "\n", StandardCharsets.UTF_8);
@@ -171,6 +180,52 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         trainer.close();
         System.out.println("wrote " + out);
         return 0;
+    }
+
+    /**
+     * The word-level tokenizer of a corpus: every word of round 0, of the relations and of the opinion
+     * dataset; every answer and input word must be one token (exact match is then a first-token match).
+     */
+    static WordTokenizer tokenizer(WordRelations relations, List<DemoCorpus.Document> firstRound) {
+        WordTokenizer tokenizer = WordTokenizer.fromTexts(
+                DemoCorpus.tokenizerTexts(relations, firstRound, OpinionDynamics.dataset(1, 120)));
+        for (Relation r : Relation.values()) {
+            for (Pair p : relations.pairs(r)) {
+                if (!tokenizer.contains(" " + p.output()) || !tokenizer.contains(" " + p.input())) {
+                    throw new IllegalStateException("not a single token: " + p);
+                }
+            }
+        }
+        return tokenizer;
+    }
+
+    /** SHA-256 of a corpus round's documents, in order, each followed by a NUL. */
+    static String roundChecksum(List<DemoCorpus.Document> round) {
+        java.security.MessageDigest sha = sha256();
+        for (DemoCorpus.Document d : round) {
+            sha.update(d.text().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    static String fileChecksum(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            java.security.MessageDigest sha = sha256();
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<String> commandLine() {
@@ -186,6 +241,9 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         a.add("--lr " + lr);
         a.add("--batch-tokens " + batchTokens);
         a.add("--copy-share " + copyShare);
+        a.add("--opinion-documents " + opinionDocuments);
+        a.add("--threads " + threads);
+        if (stopAfter > 0) a.add("--stop-after " + stopAfter);
         a.add("--heads-rms " + headsRms);
         a.add("--dtype " + dtype);
         a.add("--out " + out.getFileName());
