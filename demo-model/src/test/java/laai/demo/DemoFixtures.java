@@ -26,18 +26,27 @@ final class DemoFixtures {
     /** The tokenizer as train-demo-model builds it for the seed models/demo/training.json records. */
     static synchronized WordTokenizer tokenizer() {
         if (tokenizer == null) {
-            DemoCorpus corpus = new DemoCorpus(relations(), DemoCorpus.Settings.defaults(), committedSeed());
-            tokenizer = WordTokenizer.fromTexts(DemoCorpus.tokenizerTexts(relations(), corpus.round(0),
-                    OpinionDynamics.dataset(1, 120)));
+            DemoCorpus corpus = new DemoCorpus(relations(), committedCorpus(), committedSeed());
+            tokenizer = TrainDemoModelCommand.tokenizer(relations(), corpus.round(0));
         }
         return tokenizer;
     }
 
     /** The seed the committed demo model was trained with. */
     static long committedSeed() {
+        return committedRecord().get("seed").getAsLong();
+    }
+
+    /** The corpus settings the committed demo model was trained with. */
+    static DemoCorpus.Settings committedCorpus() {
+        return new com.google.gson.Gson().fromJson(committedRecord().get("corpus"), DemoCorpus.Settings.class);
+    }
+
+    /** models/demo/training.json. */
+    static com.google.gson.JsonObject committedRecord() {
         try {
             String json = java.nio.file.Files.readString(repo().resolve("models/demo/training.json"));
-            return com.google.gson.JsonParser.parseString(json).getAsJsonObject().get("seed").getAsLong();
+            return com.google.gson.JsonParser.parseString(json).getAsJsonObject();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -4,16 +4,12 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import laai.runtime.Djl;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,9 +27,8 @@ class DemoRetrainingTest {
     static final int STEPS = 200;
 
     @Test
-    void theFirstStepsOfTheCommittedRunRepeatBitForBit() throws IOException {
-        Path recordFile = DemoFixtures.repo().resolve("models/demo/training.json");
-        JsonObject record = JsonParser.parseString(Files.readString(recordFile)).getAsJsonObject();
+    void theFirstStepsOfTheCommittedRunRepeatBitForBit() {
+        JsonObject record = DemoFixtures.committedRecord();
         Gson gson = new Gson();
         DemoTrainer.Settings trainer = gson.fromJson(record.get("trainer"), DemoTrainer.Settings.class);
         DemoCorpus.Settings corpusSettings = gson.fromJson(record.get("corpus"), DemoCorpus.Settings.class);
@@ -41,13 +36,16 @@ class DemoRetrainingTest {
 
         DemoCorpus corpus = new DemoCorpus(DemoFixtures.relations(), corpusSettings, trainer.seed());
         List<DemoCorpus.Document> first = corpus.round(0);
-        assertEquals(record.get("corpus_round0_sha256").getAsString(), TrainDemoModelCommand.roundChecksum(first),
-                "the corpus of the recorded settings");
+        if (record.has("corpus_round0_sha256")) { // recorded since the checkpoint of seed 4
+            assertEquals(record.get("corpus_round0_sha256").getAsString(), TrainDemoModelCommand.roundChecksum(first),
+                    "the corpus of the recorded settings");
+        }
         WordTokenizer tokenizer = TrainDemoModelCommand.tokenizer(DemoFixtures.relations(), first);
         assertEquals(record.get("vocab").getAsInt(), tokenizer.size());
 
         int threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(record.get("threads").getAsInt());
+        // one thread unless recorded otherwise: seed 4's run was made with OMP_NUM_THREADS=1 (models/demo/README.md)
+        JniUtils.setNumThreads(record.has("threads") ? record.get("threads").getAsInt() : 1);
         DemoTrainer.Result replay;
         try (PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
             DemoTrainer run = new DemoTrainer(trainer, tokenizer, quiet);
