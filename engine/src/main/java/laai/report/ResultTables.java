@@ -54,9 +54,17 @@ public final class ResultTables {
     }
 
     private static void append(Table t, String column, double value, Interval ci) {
-        t.doubleColumn(column).append(value);
-        t.doubleColumn(column + "_low").append(ci.low());
-        t.doubleColumn(column + "_high").append(ci.high());
+        t.doubleColumn(column).append(shown(value));
+        t.doubleColumn(column + "_low").append(shown(ci.low()));
+        t.doubleColumn(column + "_high").append(shown(ci.high()));
+    }
+
+    /**
+     * Four decimals: an interpolated bootstrap quantile such as 0.7195000000000005 would otherwise
+     * be printed in full. Missing values (NaN) stay missing. {@code --json} keeps full precision.
+     */
+    static double shown(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
 
     /** The caption: {@code name (exact match: fv; 95 % bootstrap intervals)}. */
