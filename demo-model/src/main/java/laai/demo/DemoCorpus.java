@@ -187,7 +187,7 @@ public final class DemoCorpus {
 
     /**
      * Q/A pairs as the prompt template writes them: "Q: x\nA: y" and the end marker "\n", blocks
-     * separated mostly by one empty line ("\n\n", as in method.md), sometimes by none or two.
+     * separated mostly by one empty line ("\n\n", as in docs/method.md), sometimes by none or two.
      */
     private static String block(List<Pair> pairs, SplittableRandom rng) {
         int u = rng.nextInt(10);

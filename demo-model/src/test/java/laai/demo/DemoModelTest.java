@@ -3,6 +3,7 @@ package laai.demo;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.eval.Experiment;
+import laai.eval.Method;
 import laai.eval.PaperTable;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
@@ -87,21 +88,21 @@ class DemoModelTest {
                     LAYERS, new long[] {1, 2}, null);
             PaperTable.headlines(rows).forEach(System.out::println);
             for (String task : PaperTable.RULE_TASKS) {
-                assertTrue(metric(rows, task, "zero-shot", ResultRow::exactMatch) <= 0.3, task + " zero-shot");
-                double delta = first(rows, task, "delta").exactMatch();
+                assertTrue(metric(rows, task, Method.ZERO_SHOT, ResultRow::exactMatch) <= 0.3, task + " zero-shot");
+                double delta = first(rows, task, Method.DELTA).exactMatch();
                 assertTrue(delta >= 0.7, task + " delta, seed 0: " + delta);
-                assertTrue(metric(rows, task, "few-shot", ResultRow::exactMatch) >= 0, task + " few-shot reported");
-                assertEquals(3, rows.stream().filter(r -> r.task().equals(task) && r.method().equals("delta-unregularized")).count(),
+                assertTrue(metric(rows, task, Method.FEW_SHOT, ResultRow::exactMatch) >= 0, task + " few-shot reported");
+                assertEquals(3, rows.stream().filter(r -> r.task().equals(task) && r.method() == Method.DELTA_UNREGULARIZED).count(),
                         task + ": the ablation over 3 seeds");
             }
-            double fewShotKl = metric(rows, "opinion-dynamics", "few-shot", ResultRow::kl);
-            double deltaKl = metric(rows, "opinion-dynamics", "delta", ResultRow::kl);
+            double fewShotKl = metric(rows, "opinion-dynamics", Method.FEW_SHOT, ResultRow::kl);
+            double deltaKl = metric(rows, "opinion-dynamics", Method.DELTA, ResultRow::kl);
             assertTrue(deltaKl <= fewShotKl / 2, "opinion KL: delta " + deltaKl + ", few-shot " + fewShotKl);
             String chain = "antonym->english-french";
-            double zero = metric(rows, chain, "zero-shot", ResultRow::exactMatch);
-            double sum = metric(rows, chain, "delta-sum", ResultRow::exactMatch);
+            double zero = metric(rows, chain, Method.ZERO_SHOT, ResultRow::exactMatch);
+            double sum = metric(rows, chain, Method.DELTA_SUM, ResultRow::exactMatch);
             assertTrue(sum >= 2 * zero && sum > 0, "composition: delta-sum " + sum + ", zero-shot " + zero);
-            assertTrue(metric(rows, chain, "delta-reoptimized", ResultRow::exactMatch) >= 0, "re-optimised reported");
+            assertTrue(metric(rows, chain, Method.DELTA_REOPTIMIZED, ResultRow::exactMatch) >= 0, "re-optimised reported");
         }
     }
 
@@ -112,11 +113,11 @@ class DemoModelTest {
      */
     private static final int[] LAYERS = {2, 2, 2, 2, 2, 2};
 
-    private static double metric(List<ResultRow> rows, String task, String method, ToDoubleFunction<ResultRow> f) {
+    private static double metric(List<ResultRow> rows, String task, Method method, ToDoubleFunction<ResultRow> f) {
         return PaperTable.mean(rows, task, method, f).orElseThrow(() -> new AssertionError("no row " + method + " " + task));
     }
 
-    private static ResultRow first(List<ResultRow> rows, String task, String method) {
-        return rows.stream().filter(r -> r.task().equals(task) && r.method().equals(method)).findFirst().orElseThrow();
+    private static ResultRow first(List<ResultRow> rows, String task, Method method) {
+        return rows.stream().filter(r -> r.task().equals(task) && r.method() == method).findFirst().orElseThrow();
     }
 }

@@ -2,6 +2,7 @@ package laai.cli;
 
 import laai.eval.Experiment;
 import laai.eval.Finished;
+import laai.eval.Method;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
 import laai.eval.SeedAggregate;
@@ -54,21 +55,24 @@ final class InterveneCommand implements Callable<Integer> {
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, laai.tasks.PromptTemplate.DEFAULT), model.name(), options.scorer());
+            List<Experiment.Outcome> outcomes;
             List<ResultRow> rows;
             try {
-                rows = distribution
+                outcomes = distribution
                         ? experiment.interveneDistributionSeeds(d, settings, seeds, finished)
                         : experiment.interveneSeeds(t, settings, seeds, finished);
-                if (controls > 0) rows = withControls(rows, experiment, t, settings, seeds, finished);
+                rows = Experiment.rows(outcomes);
+                if (controls > 0) rows = withControls(rows, experiment, t, settings, seeds, outcomes, finished);
             } catch (Interrupted e) {
                 return Stopped.report(e, finished.rows(), model.json, saveSoFar(finished, settings));
             }
-            String failed = save == null ? null : Outputs.attempt("--save", () -> experiment.lastDelta().save(save));
+            Experiment.Outcome last = outcomes.get(outcomes.size() - 1);
+            String failed = save == null ? null : Outputs.attempt("--save", () -> last.delta(Method.DELTA).save(save));
             if (failed == null && plots != null) {
                 failed = Outputs.attempt("--plots", () -> {
-                    laai.report.Plots.save(laai.report.Plots.headNorms(experiment.lastDelta()), plots.resolve("head-norms"));
+                    laai.report.Plots.save(laai.report.Plots.headNorms(last.delta(Method.DELTA)), plots.resolve("head-norms"));
                     java.util.Map<String, List<Double>> losses = new java.util.LinkedHashMap<>();
-                    experiment.lastRuns().forEach((method, run) -> losses.put(method, run.result().losses()));
+                    last.trained().forEach((method, run) -> losses.put(method.label(), run.result().losses()));
                     laai.report.Plots.save(laai.report.Plots.lossPerStep(losses), plots.resolve("loss-per-step"));
                 });
             }
@@ -78,14 +82,13 @@ final class InterveneCommand implements Callable<Integer> {
 
     /** The rows, then each seed's mean-difference and random-control rows (against that seed's Δ). */
     private List<ResultRow> withControls(List<ResultRow> rows, Experiment experiment, Task t, Experiment.Settings settings,
-                                         long[] seeds, Finished finished) {
+                                         long[] seeds, List<Experiment.Outcome> outcomes, Finished finished) {
         List<ResultRow> all = new java.util.ArrayList<>(rows);
         laai.eval.Controls c = new laai.eval.Controls(experiment);
-        for (long seed : seeds) {
-            Experiment.Settings s = settings.withSeed(seed);
+        for (int i = 0; i < seeds.length; i++) {
+            Experiment.Settings s = settings.withSeed(seeds[i]);
             laai.tasks.Split split = experiment.split(t, s);
-            laai.intervention.Delta delta = finished.deltas().stream().filter(d -> d.job().settings().equals(s))
-                    .reduce((first, last) -> last).orElseThrow().delta();
+            laai.intervention.Delta delta = outcomes.get(i).delta(Method.DELTA);
             for (ResultRow row : List.of(c.meanDifferenceRow(split, s), c.randomControlRow(split, s, delta, controls))) {
                 finished.rowFinished(row);
                 all.add(row);

@@ -55,7 +55,7 @@ final class ProgressBar implements RunListener {
         String score = Double.isNaN(row.exactMatch())
                 ? String.format(Locale.ROOT, "mean KL %.3f", row.kl())
                 : String.format(Locale.ROOT, "exact match %.3f", row.exactMatch());
-        System.err.printf(Locale.ROOT, "%s finished: %s on %s, %s (%.1f s)%n", rowLabel, row.method(), row.task(), score,
+        System.err.printf(Locale.ROOT, "%s finished: %s on %s, %s (%.1f s)%n", rowLabel, row.method().label(), row.task(), score,
                 row.seconds());
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * validation exact match shown is then the one the choice compared.
  *
  * <p>With --json: {"scorer", "intervals", "validation_pairs", "validation_rows", "selected", "rows"}
- * ("rows" holds only the {@value LayerSelection#METHOD} rows), "per_seed_rows" and
+ * ("rows" holds only the {@link laai.eval.Method#DELTA_SELECTED} rows), "per_seed_rows" and
  * "validation_per_seed_rows" where rows were aggregated, "note" where one setting was swept.
  */
 final class SelectionReport {

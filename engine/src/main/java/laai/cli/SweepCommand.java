@@ -100,7 +100,7 @@ final class SweepCommand implements Callable<Integer> {
             Map<RunSpec, Delta> trained = new LinkedHashMap<>();
             for (RunSpec run : plan.runs()) {
                 Delta d = sweep.deltas().get(run.deltaKey());
-                if (run.method() == RunSpec.Method.DELTA && d != null) trained.put(run, d);
+                if (run.trains() && d != null) trained.put(run, d);
             }
             return finish(rows, sweep.losses(), trained);
         }
@@ -131,7 +131,7 @@ final class SweepCommand implements Callable<Integer> {
         Map<RunSpec, Delta> trained = new LinkedHashMap<>();
         for (RunSpec run : selection.plan().runs()) {
             Delta d = selection.sweep().deltas().get(run.deltaKey());
-            if (run.method() == RunSpec.Method.DELTA && d != null) trained.put(run, d);
+            if (run.trains() && d != null) trained.put(run, d);
         }
         String failed = save(validated.rows(), "Validation exact match per layer", selection.sweep().losses(), trained);
         return SelectionReport.print(validated, tested, nValidation, model.json, failed);

@@ -76,13 +76,13 @@ public final class Composition {
         Delta sum = trainedA.delta().combine(weightA, trainedB.delta(), weightB);
 
         List<ResultRow> rows = new ArrayList<>();
-        rows.add(finished(report, experiment.baseline("zero-shot", split, s, 0)));
+        rows.add(finished(report, experiment.baseline(Method.ZERO_SHOT, split, s, 0)));
         long t0 = System.nanoTime();
         Evaluator.Metrics m = experiment.evaluateDelta(split.test(), sum, s.everyToken());
         double seconds = trainedA.seconds() + trainedB.seconds() + (System.nanoTime() - t0) / 1e9;
-        rows.add(finished(report, experiment.row("delta-sum", split, s, m, sum.activeGroups(),
+        rows.add(finished(report, experiment.row(Method.DELTA_SUM, split, s, m, sum.activeGroups(),
                 trainedA.result().stepsRun() + trainedB.result().stepsRun(), seconds)));
-        rows.add(finished(report, experiment.evaluate("delta-reoptimized", split, s, reoptimised)));
+        rows.add(finished(report, experiment.evaluate(Method.DELTA_REOPTIMIZED, split, s, reoptimised)));
         int baseSteps = trainedA.result().stepsRun() + trainedB.result().stepsRun();
         double baseSeconds = trainedA.seconds() + trainedB.seconds();
         Delta fitted = null, refined = null;
@@ -95,7 +95,7 @@ public final class Composition {
             }
             fitted = trainedA.delta().combine(fit.alpha(), trainedB.delta(), fit.beta());
             Evaluator.Metrics fm = experiment.evaluateDelta(split.test(), fitted, s.everyToken());
-            rows.add(finished(report, experiment.row("delta-fitted", split, s, fm, fitted.activeGroups(),
+            rows.add(finished(report, experiment.row(Method.DELTA_FITTED, split, s, fm, fitted.activeGroups(),
                     baseSteps + fit.steps(), baseSeconds + (System.nanoTime() - t) / 1e9)));
         }
         if (beyond.refineSteps() > 0) {
@@ -110,7 +110,7 @@ public final class Composition {
             }
             refined = experiment.delta(r, chained.name(), brief);
             Evaluator.Metrics rm = experiment.evaluateDelta(split.test(), refined, s.everyToken());
-            rows.add(finished(report, experiment.row("delta-sum-refined", split, s, rm, refined.activeGroups(),
+            rows.add(finished(report, experiment.row(Method.DELTA_SUM_REFINED, split, s, rm, refined.activeGroups(),
                     baseSteps + r.stepsRun(), baseSeconds + (System.nanoTime() - t) / 1e9)));
         }
         return new Outcome(rows, trainedA.delta(), trainedB.delta(), sum, reoptimised.delta(), fitted, refined);

@@ -118,7 +118,7 @@ public final class Controls {
         long t0 = System.nanoTime();
         Delta v = meanDifference(split, s);
         Evaluator.Metrics m = experiment.evaluateDelta(split.test(), v, s.everyToken());
-        return experiment.row("mean-difference", split, s, m, v.activeGroups(), 0, (System.nanoTime() - t0) / 1e9);
+        return experiment.row(Method.MEAN_DIFFERENCE, split, s, m, v.activeGroups(), 0, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
@@ -133,7 +133,7 @@ public final class Controls {
         for (int seed = 0; seed < directions; seed++) {
             perDirection.add(experiment.evaluateDelta(split.test(), randomControl(delta, seed), s.everyToken()).items());
         }
-        return experiment.row("random-control", split, s, ItemScores.pooled(perDirection), delta.activeGroups(), 0,
+        return experiment.row(Method.RANDOM_CONTROL, split, s, ItemScores.pooled(perDirection), delta.activeGroups(), 0,
                 (System.nanoTime() - t0) / 1e9);
     }
 }

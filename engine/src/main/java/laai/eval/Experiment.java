@@ -89,6 +89,32 @@ public final class Experiment {
     /** A trained Δ with its optimisation record. */
     public record Trained(Delta delta, Optimizer.Result result, double seconds) {}
 
+    /**
+     * What one comparison gave: its rows in table order, and its Δs by the method of their rows
+     * (the unregularised Δ, then Δ: the order they train in). An experiment keeps nothing between
+     * calls; whoever wants the Δs takes them from here.
+     */
+    public record Outcome(List<ResultRow> rows, Map<Method, Trained> trained) {
+        public Outcome {
+            rows = List.copyOf(rows);
+            trained = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(trained));
+        }
+
+        /** The Δ trained for {@code method}'s row. */
+        public Delta delta(Method method) {
+            Trained t = trained.get(method);
+            if (t == null) throw new IllegalArgumentException("no Δ of " + method + " here, only of " + trained.keySet());
+            return t.delta();
+        }
+    }
+
+    /** The rows of every outcome, in order. */
+    public static List<ResultRow> rows(List<Outcome> outcomes) {
+        List<ResultRow> rows = new ArrayList<>();
+        for (Outcome o : outcomes) rows.addAll(o.rows());
+        return rows;
+    }
+
     private final Llama model;
     private final PromptEncoder encoder;
     private final String modelName;
@@ -133,17 +159,17 @@ public final class Experiment {
         return Split.of(task, s.nTrain(), s.nTest(), s.seed());
     }
 
-    /** The four rows of the paper's comparison: zero-shot, k-shot, Δ with γ = λ = 0, Δ. */
-    public List<ResultRow> intervene(Task task, Settings s, RunListener listener) {
-        return interveneAll(List.of(task), List.of(s), List.of(true), listener);
+    /** The four rows of the paper's comparison: zero-shot, k-shot, Δ with γ = λ = 0, Δ; and the two Δs. */
+    public Outcome intervene(Task task, Settings s, RunListener listener) {
+        return interveneAll(List.of(task), List.of(s), List.of(true), listener).get(0);
     }
 
     /**
      * {@link #intervene} at each seed (each its own split, demonstrations and Δs; all Δs trained
-     * together): the rows of every seed, in seed order. {@link SeedAggregate} makes one row per
-     * method of them.
+     * together): the outcome of every seed, in seed order. {@link SeedAggregate} makes one row per
+     * method of their {@link #rows}.
      */
-    public List<ResultRow> interveneSeeds(Task task, Settings s, long[] seeds, RunListener listener) {
+    public List<Outcome> interveneSeeds(Task task, Settings s, long[] seeds, RunListener listener) {
         List<Task> tasks = new ArrayList<>();
         List<Settings> settings = new ArrayList<>();
         List<Boolean> baselines = new ArrayList<>();
@@ -155,24 +181,24 @@ public final class Experiment {
         return interveneAll(tasks, settings, baselines, listener);
     }
 
-    /** {@link #interveneDistribution} at each seed, one after another: the rows of every seed. */
-    public List<ResultRow> interveneDistributionSeeds(laai.tasks.DistributionTask task, Settings s, long[] seeds,
-                                                      RunListener listener) {
-        List<ResultRow> rows = new ArrayList<>();
-        for (long seed : seeds) rows.addAll(interveneDistribution(task, s.withSeed(seed), listener));
-        return rows;
+    /** {@link #interveneDistribution} at each seed, one after another: the outcome of every seed, in seed order. */
+    public List<Outcome> interveneDistributionSeeds(laai.tasks.DistributionTask task, Settings s, long[] seeds,
+                                                    RunListener listener) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (long seed : seeds) outcomes.add(interveneDistribution(task, s.withSeed(seed), listener));
+        return outcomes;
     }
 
     /**
-     * {@link #intervene} for several tasks (or seeds) at once: the rows of each, in order (the two
-     * baselines only where {@code baselines} says so), with all their Δs (two per task) trained
-     * together where they share a layer. {@link #lastRuns} holds the last task's.
+     * {@link #intervene} for several tasks (or seeds) at once: the outcome of each, in order (the
+     * two baselines only where {@code baselines} says so), with all their Δs (two per task) trained
+     * together where they share a layer.
      *
      * <p>The baselines run first, then the trainings, then the Δs' evaluations, each reported to
-     * {@code listener} as it finishes: an interrupt ({@link Interrupted}) then leaves its caller
-     * the baselines and the Δs trained so far.
+     * {@code listener} as it starts (rows) and as it finishes: an interrupt ({@link Interrupted})
+     * then leaves its caller the baselines and the Δs trained so far.
      */
-    public List<ResultRow> interveneAll(List<Task> tasks, List<Settings> settings, List<Boolean> baselines,
+    public List<Outcome> interveneAll(List<Task> tasks, List<Settings> settings, List<Boolean> baselines,
                                         RunListener listener) {
         if (tasks.size() != settings.size() || tasks.size() != baselines.size()) {
             throw new IllegalArgumentException("one settings and one baselines flag per task");
@@ -190,8 +216,10 @@ public final class Experiment {
             splits.add(split);
             List<ResultRow> rows = new ArrayList<>();
             if (baselines.get(i)) {
-                rows.add(finished(report, baseline("zero-shot", split, s, 0)));
-                rows.add(finished(report, baseline("few-shot", split, s, s.shots())));
+                report.rowStarted(Method.ZERO_SHOT, s);
+                rows.add(finished(report, baseline(Method.ZERO_SHOT, split, s, 0)));
+                report.rowStarted(Method.FEW_SHOT, s);
+                rows.add(finished(report, baseline(Method.FEW_SHOT, split, s, s.shots())));
             }
             rowsPerTask.add(rows);
         }
@@ -202,18 +230,27 @@ public final class Experiment {
             jobs.add(new Job(objective, tasks.get(i).name(), settings.get(i)));
         }
         List<Trained> trained = trainTogether(jobs, report, System.nanoTime());
-        List<ResultRow> rows = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
             Settings s = settings.get(i);
             Split split = splits.get(i);
-            rows.addAll(rowsPerTask.get(i));
-            lastRuns.clear();
-            rows.add(finished(report, evaluate("delta-unregularized", split, s.withPenalty(0, 0), trained.get(2 * i))));
-            lastRuns.put("delta-unregularized", trained.get(2 * i));
-            rows.add(finished(report, evaluate("delta", split, s, trained.get(2 * i + 1))));
-            lastRuns.put("delta", trained.get(2 * i + 1));
+            List<ResultRow> rows = rowsPerTask.get(i);
+            Trained plain = trained.get(2 * i), regularized = trained.get(2 * i + 1);
+            report.rowStarted(Method.DELTA_UNREGULARIZED, s.withPenalty(0, 0));
+            rows.add(finished(report, evaluate(Method.DELTA_UNREGULARIZED, split, s.withPenalty(0, 0), plain)));
+            report.rowStarted(Method.DELTA, s);
+            rows.add(finished(report, evaluate(Method.DELTA, split, s, regularized)));
+            outcomes.add(new Outcome(rows, deltas(plain, regularized)));
         }
-        return rows;
+        return outcomes;
+    }
+
+    /** The two Δs of a comparison by their rows' methods, in the order they train. */
+    private static Map<Method, Trained> deltas(Trained unregularized, Trained regularized) {
+        Map<Method, Trained> deltas = new LinkedHashMap<>();
+        deltas.put(Method.DELTA_UNREGULARIZED, unregularized);
+        deltas.put(Method.DELTA, regularized);
+        return deltas;
     }
 
     private static ResultRow finished(RunListener listener, ResultRow row) {
@@ -221,23 +258,23 @@ public final class Experiment {
         return row;
     }
 
-    private final Map<String, Trained> lastRuns = new LinkedHashMap<>();
-
     /**
      * The opinion-dynamics comparison: zero-shot, k-shot (demonstrations answered with their most
      * likely option), Δ with γ = λ = 0, Δ; scored by mean KL(q ‖ p) over the options, with the
      * share of items whose most likely option matches the target's in first_token_acc.
      */
-    public List<ResultRow> interveneDistribution(laai.tasks.DistributionTask task, Settings s, RunListener listener) {
+    public Outcome interveneDistribution(laai.tasks.DistributionTask task, Settings s, RunListener listener) {
         RunListener report = RunListener.orNone(listener);
         checkLayer(s.layer());
         checkShots(s.shots(), s.nTrain());
         laai.tasks.DistributionTask.Split split = task.split(s.nTrain(), s.nTest(), s.seed());
         Evaluator evaluator = evaluator();
         List<ResultRow> rows = new ArrayList<>();
+        report.rowStarted(Method.ZERO_SHOT, s);
         long t0 = System.nanoTime();
-        rows.add(finished(report, klRow("zero-shot", task, s, evaluator.meanKl(split.test(), i -> List.of(), null), -1, 0,
+        rows.add(finished(report, klRow(Method.ZERO_SHOT, task, s, evaluator.meanKl(split.test(), i -> List.of(), null), -1, 0,
                 seconds(t0))));
+        report.rowStarted(Method.FEW_SHOT, s);
         t0 = System.nanoTime();
         List<laai.tasks.DistributionTask.Item> pool = split.train();
         Evaluator.KlMetrics fewShot = evaluator.meanKl(split.test(), i -> {
@@ -245,47 +282,36 @@ public final class Experiment {
             java.util.Collections.shuffle(copy, new Random(s.seed() * 31 + i.input().hashCode()));
             return copy.subList(0, Math.min(s.shots(), copy.size()));
         }, null);
-        rows.add(finished(report, klRow("few-shot", task, s, fewShot, -1, 0, seconds(t0))));
-        lastRuns.clear();
+        rows.add(finished(report, klRow(Method.FEW_SHOT, task, s, fewShot, -1, 0, seconds(t0))));
         long trainStart = System.nanoTime();
         List<Example> examples = new ArrayList<>();
         for (laai.tasks.DistributionTask.Item item : split.train()) examples.add(encoder.distributionExample(item, List.of()));
         List<Settings> variants = List.of(s.withPenalty(0, 0), s);
         List<Trained> trained = trainAll(new Objective(examples), task.name(), variants, report, trainStart);
+        List<Method> methods = List.of(Method.DELTA_UNREGULARIZED, Method.DELTA);
         for (int v = 0; v < variants.size(); v++) {
             Settings variant = variants.get(v);
             Trained t = trained.get(v);
+            report.rowStarted(methods.get(v), variant);
             t0 = System.nanoTime();
             Evaluator.KlMetrics m = evaluator.meanKl(split.test(), i -> List.of(), t.delta());
-            String method = variant.lasso() == 0 && variant.groupLasso() == 0 ? "delta-unregularized" : "delta";
-            rows.add(finished(report, klRow(method, task, variant, m, t.delta().activeGroups(), t.result().stepsRun(),
-                    t.seconds() + seconds(t0))));
-            lastRuns.put(method, t);
+            rows.add(finished(report, klRow(methods.get(v), task, variant, m, t.delta().activeGroups(),
+                    t.result().stepsRun(), t.seconds() + seconds(t0))));
         }
-        return rows;
+        return new Outcome(rows, deltas(trained.get(0), trained.get(1)));
     }
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private ResultRow klRow(String method, laai.tasks.DistributionTask task, Settings s, Evaluator.KlMetrics m,
+    private ResultRow klRow(Method method, laai.tasks.DistributionTask task, Settings s, Evaluator.KlMetrics m,
                             int activeHeads, int steps, double seconds) {
-        boolean delta = method.startsWith("delta");
+        boolean delta = method.isDelta();
         // No generation is scored here: the scorer does not apply.
         return ResultRow.measured(method, task.name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
                 delta ? s.lasso() : Double.NaN, delta ? s.groupLasso() : Double.NaN, s.nTrain(), s.seed(),
                 activeHeads, steps, seconds, "", m.items());
-    }
-
-    /** The regularised Δ of the last {@link #intervene} or {@link #interveneDistribution} call. */
-    public Delta lastDelta() {
-        return lastRuns.get("delta").delta();
-    }
-
-    /** The Δs trained by the last intervene call, by method, with their loss curves. */
-    public Map<String, Trained> lastRuns() {
-        return java.util.Collections.unmodifiableMap(lastRuns);
     }
 
     public void checkLayer(int layer) {
@@ -453,14 +479,14 @@ public final class Experiment {
         return new Delta(result.delta(), s.layer(), s.site(), model.config().headDim(), meta);
     }
 
-    public ResultRow baseline(String method, Split split, Settings s, int shots) {
+    public ResultRow baseline(Method method, Split split, Settings s, int shots) {
         checkShots(shots, split.train().size());
         long t0 = System.nanoTime();
         Evaluator.Metrics m = evaluator().exactMatch(split.test(), demos(split, shots), null, false);
         return row(method, split, s, m, -1, 0, (System.nanoTime() - t0) / 1e9);
     }
 
-    public ResultRow evaluate(String method, Split split, Settings s, Trained trained) {
+    public ResultRow evaluate(Method method, Split split, Settings s, Trained trained) {
         long t0 = System.nanoTime();
         Evaluator.Metrics m = evaluateDelta(split.test(), trained.delta(), s.everyToken());
         return row(method, split, s, m, trained.delta().activeGroups(), trained.result().stepsRun(),
@@ -498,13 +524,13 @@ public final class Experiment {
         };
     }
 
-    ResultRow row(String method, Split split, Settings s, Evaluator.Metrics m, int activeHeads, int steps, double seconds) {
+    ResultRow row(Method method, Split split, Settings s, Evaluator.Metrics m, int activeHeads, int steps, double seconds) {
         return row(method, split, s, m.items(), activeHeads, steps, seconds);
     }
 
     /** A row of this run's seed from per-item values (several arrays: repeated draws, pooled as seeds are). */
-    ResultRow row(String method, Split split, Settings s, ItemScores items, int activeHeads, int steps, double seconds) {
-        boolean delta = method.startsWith("delta");
+    ResultRow row(Method method, Split split, Settings s, ItemScores items, int activeHeads, int steps, double seconds) {
+        boolean delta = method.isDelta();
         return ResultRow.withItems(method, split.task().name(), delta ? s.layer() : -1, delta ? s.site().label() : "",
                 delta ? s.lasso() : Double.NaN, delta ? s.groupLasso() : Double.NaN, s.nTrain(), List.of(s.seed()),
                 activeHeads, steps, seconds, scorer.label(), items);

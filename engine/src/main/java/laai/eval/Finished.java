@@ -49,6 +49,11 @@ public final class Finished implements RunListener {
     }
 
     @Override
+    public void rowStarted(Method method, Experiment.Settings settings) {
+        next.rowStarted(method, settings);
+    }
+
+    @Override
     public void rowFinished(ResultRow row) {
         rows.add(row);
         next.rowFinished(row);

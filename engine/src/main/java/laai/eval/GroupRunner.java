@@ -47,10 +47,11 @@ public final class GroupRunner {
         if (run.scorer() != experiment.scorer()) experiment = experiment.withScorer(run.scorer());
         Experiment.Settings s = run.settings();
         return switch (run.method()) {
-            case ZERO_SHOT -> experiment.baseline("zero-shot", split, s, 0);
+            case ZERO_SHOT -> experiment.baseline(Method.ZERO_SHOT, split, s, 0);
             // Over a range of N, the few-shot baseline shows all N pairs when N is below --shots.
-            case FEW_SHOT -> experiment.baseline("few-shot", split, s, Math.min(s.shots(), split.train().size()));
-            case DELTA -> experiment.evaluate(run.methodName(), split, s, trained);
+            case FEW_SHOT -> experiment.baseline(Method.FEW_SHOT, split, s, Math.min(s.shots(), split.train().size()));
+            case DELTA -> experiment.evaluate(run.rowMethod(), split, s, trained);
+            default -> throw new IllegalStateException("a sweep does not run " + run.method());
         };
     }
 

@@ -34,9 +34,6 @@ public final class LayerSelection {
     /** Validation pairs per seed unless asked otherwise: enough to tell 5 % steps apart, few enough for small tasks. */
     public static final int DEFAULT_VALIDATION = 20;
 
-    /** The method of the test row of the chosen setting. */
-    public static final String METHOD = "delta-selected";
-
     /** A setting the selection can choose; ordered as ties are broken (lower layer, then smaller γ, then smaller λ). */
     public record Choice(int layer, double gamma, double lambda) implements Comparable<Choice> {
         static Choice of(RunSpec run) {
@@ -157,7 +154,7 @@ public final class LayerSelection {
         Map<Integer, Map<Choice, Set<Long>>> seeds = new TreeMap<>();
         for (int i = 0; i < runs.size(); i++) {
             RunSpec run = runs.get(i);
-            if (run.method() != RunSpec.Method.DELTA) continue;
+            if (!run.trains()) continue;
             double[] tally = tallies.computeIfAbsent(run.nTrain(), n -> new TreeMap<>())
                     .computeIfAbsent(Choice.of(run), c -> new double[2]);
             for (double[] seed : rows.get(i).items().exact()) {
@@ -186,8 +183,8 @@ public final class LayerSelection {
 
     /**
      * The chosen setting's Δ at each N and seed scored on that seed's test pairs: one
-     * {@value #METHOD} row each, told to {@code listener}. The only reading of the test pairs,
-     * and allowed once.
+     * {@link Method#DELTA_SELECTED} row each, told to {@code listener}. The only reading of the
+     * test pairs, and allowed once.
      */
     public List<ResultRow> test(RunListener listener) {
         if (validation == null) throw new IllegalStateException("validate first: the setting is chosen on the validation pairs");
@@ -198,10 +195,11 @@ public final class LayerSelection {
         for (Selected chosen : validation.selected()) {
             Set<Long> done = new HashSet<>(); // a setting listed twice is still scored once
             for (RunSpec run : plan.runs()) {
-                if (run.method() != RunSpec.Method.DELTA || run.nTrain() != chosen.nTrain()
+                if (!run.trains() || run.nTrain() != chosen.nTrain()
                         || !Choice.of(run).equals(chosen.choice()) || !done.add(run.seed())) continue;
                 Experiment scoring = run.scorer() == experiment.scorer() ? experiment : experiment.withScorer(run.scorer());
-                ResultRow row = scoring.evaluate(METHOD, split(run).testing(), run.settings(), trained.get(run.index()));
+                ResultRow row = scoring.evaluate(Method.DELTA_SELECTED, split(run).testing(), run.settings(),
+                        trained.get(run.index()));
                 report.rowFinished(row);
                 rows.add(row);
             }

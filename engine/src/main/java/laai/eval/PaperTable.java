@@ -84,13 +84,14 @@ public final class PaperTable {
                 settings.add(at.withSeed(seed));
                 baselines.add(false);
             }
-            rows.addAll(checkpoint.part(task.name(), report, () -> experiment.interveneAll(tasks, settings, baselines, report)));
+            rows.addAll(checkpoint.part(task.name(), report,
+                    () -> Experiment.rows(experiment.interveneAll(tasks, settings, baselines, report))));
         }
         long[] mainSeeds = main.stream().mapToLong(Long::longValue).toArray();
         Path opinion = datasets.resolve("opinion-dynamics.json");
         if (Files.isRegularFile(opinion)) {
-            rows.addAll(checkpoint.part("opinion-dynamics", report, () -> experiment.interveneDistributionSeeds(
-                    DistributionTask.load(opinion), s.withLayer(layerPerTask[RULE_TASKS.size()]), mainSeeds, report)));
+            rows.addAll(checkpoint.part("opinion-dynamics", report, () -> Experiment.rows(experiment.interveneDistributionSeeds(
+                    DistributionTask.load(opinion), s.withLayer(layerPerTask[RULE_TASKS.size()]), mainSeeds, report))));
         }
         rows.addAll(checkpoint.part("composition", report, () -> Composition.rows(new Composition(experiment).runSeeds(
                 Task.resolve("antonym", datasets), Task.resolve("english-french", datasets), 1, 1,
@@ -110,8 +111,8 @@ public final class PaperTable {
     }
 
     /** The mean of {@code metric} over the rows of one task and method (over seeds); empty if none. */
-    public static OptionalDouble mean(List<ResultRow> rows, String task, String method, ToDoubleFunction<ResultRow> metric) {
-        return rows.stream().filter(r -> r.task().equals(task) && r.method().equals(method)).mapToDouble(metric).average();
+    public static OptionalDouble mean(List<ResultRow> rows, String task, Method method, ToDoubleFunction<ResultRow> metric) {
+        return rows.stream().filter(r -> r.task().equals(task) && r.method() == method).mapToDouble(metric).average();
     }
 
     /**
@@ -126,8 +127,8 @@ public final class PaperTable {
         List<ResultRow> all = SeedAggregate.aggregate(rows);
         List<String> lines = new ArrayList<>();
         for (String task : RULE_TASKS) {
-            Optional<ResultRow> zero = find(all, task, "zero-shot"), few = find(all, task, "few-shot"),
-                    reg = find(all, task, "delta"), unreg = find(all, task, "delta-unregularized");
+            Optional<ResultRow> zero = find(all, task, Method.ZERO_SHOT), few = find(all, task, Method.FEW_SHOT),
+                    reg = find(all, task, Method.DELTA), unreg = find(all, task, Method.DELTA_UNREGULARIZED);
             if (zero.isEmpty() || reg.isEmpty() || unreg.isEmpty()) continue;
             ResultRow d = reg.get(), u = unreg.get();
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-15s exact match (%s): zero-shot %s, few-shot %s; "
@@ -139,16 +140,16 @@ public final class PaperTable {
             lines.add(line.toString());
         }
         for (String task : all.stream().filter(r -> !Double.isNaN(r.kl())).map(ResultRow::task).distinct().toList()) {
-            Optional<ResultRow> few = find(all, task, "few-shot"), delta = find(all, task, "delta");
+            Optional<ResultRow> few = find(all, task, Method.FEW_SHOT), delta = find(all, task, Method.DELTA);
             if (few.isEmpty() || delta.isEmpty()) continue;
             ResultRow d = delta.get(), f = few.get();
             lines.add(String.format(Locale.ROOT, "%-15s mean KL: delta %s vs few-shot %s (ratio %.2f, %s; %s), zero-shot %s",
                     task, kl(d), kl(f), d.kl() / f.kl(), overlap(d.klCi(), f.klCi()), seedsText(d),
-                    find(all, task, "zero-shot").map(PaperTable::kl).orElse("-")));
+                    find(all, task, Method.ZERO_SHOT).map(PaperTable::kl).orElse("-")));
         }
-        for (String task : all.stream().filter(r -> r.method().equals("delta-sum")).map(ResultRow::task).distinct().toList()) {
-            ResultRow sum = find(all, task, "delta-sum").orElseThrow();
-            Optional<ResultRow> zero = find(all, task, "zero-shot"), reoptimized = find(all, task, "delta-reoptimized");
+        for (String task : all.stream().filter(r -> r.method() == Method.DELTA_SUM).map(ResultRow::task).distinct().toList()) {
+            ResultRow sum = find(all, task, Method.DELTA_SUM).orElseThrow();
+            Optional<ResultRow> zero = find(all, task, Method.ZERO_SHOT), reoptimized = find(all, task, Method.DELTA_REOPTIMIZED);
             lines.add(String.format(Locale.ROOT, "%s exact match (%s): delta-sum %s vs zero-shot %s (%s), delta-reoptimized %s (%s; %s)",
                     task, sum.scorer(), exact(sum), zero.map(PaperTable::exact).orElse("-"),
                     zero.map(z -> overlap(sum.exactMatchCi(), z.exactMatchCi())).orElse("-"),
@@ -158,8 +159,8 @@ public final class PaperTable {
         return lines;
     }
 
-    private static Optional<ResultRow> find(List<ResultRow> aggregated, String task, String method) {
-        return aggregated.stream().filter(r -> r.task().equals(task) && r.method().equals(method)).findFirst();
+    private static Optional<ResultRow> find(List<ResultRow> aggregated, String task, Method method) {
+        return aggregated.stream().filter(r -> r.task().equals(task) && r.method() == method).findFirst();
     }
 
     private static String exact(ResultRow r) {

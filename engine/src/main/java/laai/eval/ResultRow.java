@@ -12,15 +12,17 @@ import java.util.Map;
  *
  * <p>Each metric carries its 95 % percentile bootstrap interval over the test items (over seeds
  * and items for an aggregated row; {@link Bootstrap}); {@link #items} holds the per-item values
- * they come from. {@code scorer} names how exact match was scored ({@link Scorer}).
+ * they come from. {@code scorer} names how exact match was scored ({@link Scorer}). The method
+ * column prints {@link Method#label()}.
  */
-public record ResultRow(String method, String task, int layer, String site, double gamma, double lambda,
+public record ResultRow(Method method, String task, int layer, String site, double gamma, double lambda,
                         int nTrain, long seed, double exactMatch, double firstTokenAcc, double kl,
                         int activeHeads, int steps, double seconds,
                         Interval exactMatchCi, Interval firstTokenCi, Interval klCi,
                         List<Long> seeds, String scorer, ItemScores items) implements java.io.Serializable {
 
     public ResultRow {
+        java.util.Objects.requireNonNull(method, "method");
         seeds = List.copyOf(seeds);
     }
 
@@ -28,7 +30,7 @@ public record ResultRow(String method, String task, int layer, String site, doub
      * A row of one run at {@code seed}: the metrics are the means of the per-item values and the
      * intervals their bootstrap intervals.
      */
-    public static ResultRow measured(String method, String task, int layer, String site, double gamma, double lambda,
+    public static ResultRow measured(Method method, String task, int layer, String site, double gamma, double lambda,
                                      int nTrain, long seed, int activeHeads, int steps, double seconds, String scorer,
                                      ItemScores items) {
         return withItems(method, task, layer, site, gamma, lambda, nTrain, List.of(seed), activeHeads, steps, seconds,
@@ -36,7 +38,7 @@ public record ResultRow(String method, String task, int layer, String site, doub
     }
 
     /** A row over {@code seeds} whose per-item values are {@code items} (one array per seed). */
-    static ResultRow withItems(String method, String task, int layer, String site, double gamma, double lambda,
+    static ResultRow withItems(Method method, String task, int layer, String site, double gamma, double lambda,
                                int nTrain, List<Long> seeds, int activeHeads, int steps, double seconds, String scorer,
                                ItemScores items) {
         return new ResultRow(method, task, layer, site, gamma, lambda, nTrain, seeds.size() == 1 ? seeds.get(0) : -1,
@@ -53,7 +55,7 @@ public record ResultRow(String method, String task, int layer, String site, doub
 
     /** The values of {@link #COLUMNS}; the seed of a row over several seeds is null. */
     public Object[] values() {
-        return new Object[] {method, task, layer, site, gamma, lambda, nTrain, seeds.size() == 1 ? (Object) seed : null,
+        return new Object[] {method.label(), task, layer, site, gamma, lambda, nTrain, seeds.size() == 1 ? (Object) seed : null,
                 seeds, scorer, exactMatch, exactMatchCi.low(), exactMatchCi.high(), firstTokenAcc, firstTokenCi.low(),
                 firstTokenCi.high(), kl, klCi.low(), klCi.high(), activeHeads, steps, seconds};
     }

@@ -22,7 +22,7 @@ public record RunGroup(int index, Task task, List<RunSpec> runs) implements Seri
 
     /** Whether its runs train Δs (otherwise they are baselines, which train nothing). */
     public boolean trains() {
-        return runs.get(0).method() == RunSpec.Method.DELTA;
+        return runs.get(0).trains();
     }
 
     public String describe() {

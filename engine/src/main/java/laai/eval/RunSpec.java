@@ -14,7 +14,8 @@ import java.util.Locale;
  * JVMs and a failure can say exactly which run failed.
  *
  * @param index  the row's place in the sweep's table
- * @param method zero-shot, few-shot, or a Δ (its row is "delta", or "delta-unregularized" at γ = λ = 0)
+ * @param method what it computes: {@link Method#ZERO_SHOT}, {@link Method#FEW_SHOT} or {@link Method#DELTA}
+ *               (a Δ's row is {@link #rowMethod()}: at γ = λ = 0, the unregularised Δ's)
  */
 public record RunSpec(int index, Method method, String task, int layer, String site, double gamma, double lambda,
                       int nTrain, int nTest, long seed, int shots, int steps, double learningRate, String solver,
@@ -22,8 +23,16 @@ public record RunSpec(int index, Method method, String task, int layer, String s
                       String query, String answer, String end, String separator, Scorer scorer)
         implements Serializable {
 
-    /** What a run computes. */
-    public enum Method { ZERO_SHOT, FEW_SHOT, DELTA }
+    public RunSpec {
+        if (method != Method.ZERO_SHOT && method != Method.FEW_SHOT && method != Method.DELTA) {
+            throw new IllegalArgumentException("a sweep runs zero-shot, few-shot or delta, not " + method);
+        }
+    }
+
+    /** Whether it trains a Δ (the other runs are baselines). */
+    public boolean trains() {
+        return method == Method.DELTA;
+    }
 
     public static RunSpec of(int index, Method method, String task, Experiment.Settings s, Scorer scorer) {
         Optimizer.Settings o = s.optimizer();
@@ -40,13 +49,10 @@ public record RunSpec(int index, Method method, String task, int layer, String s
                 everyToken, naivePath, new PromptTemplate(query, answer, end, separator));
     }
 
-    /** The name of its row's method, as in the table. */
-    public String methodName() {
-        return switch (method) {
-            case ZERO_SHOT -> "zero-shot";
-            case FEW_SHOT -> "few-shot";
-            case DELTA -> gamma == 0 && lambda == 0 ? "delta-unregularized" : "delta";
-        };
+    /** Its row's method: a Δ without penalty (γ = λ = 0) is the unregularised Δ. */
+    public Method rowMethod() {
+        if (method != Method.DELTA) return method;
+        return gamma == 0 && lambda == 0 ? Method.DELTA_UNREGULARIZED : Method.DELTA;
     }
 
     /** The key of its Δ in {@link Sweep#losses()} and {@link Sweep#deltas()}. */
@@ -62,8 +68,8 @@ public record RunSpec(int index, Method method, String task, int layer, String s
 
     /** What a person needs to find this run again: in error messages and logs. */
     public String describe() {
-        String what = methodName() + " on " + task + ", N " + nTrain + ", seed " + seed;
-        if (method != Method.DELTA) return "run " + index + " (" + what + ")";
+        String what = rowMethod().label() + " on " + task + ", N " + nTrain + ", seed " + seed;
+        if (!trains()) return "run " + index + " (" + what + ")";
         return "run " + index + " (" + what + ", layer " + layer + ", site " + site + ", γ " + gamma + ", λ " + lambda
                 + ", " + steps + " steps, lr " + learningRate + ", " + solver.toLowerCase(Locale.ROOT)
                 + (naivePath ? ", naive path" : "") + ")";

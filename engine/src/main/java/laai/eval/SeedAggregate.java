@@ -16,7 +16,7 @@ public final class SeedAggregate {
     private SeedAggregate() {}
 
     /** What makes rows the same measurement but for the seed. */
-    private record Key(String method, String task, int layer, String site, double gamma, double lambda, int nTrain,
+    private record Key(Method method, String task, int layer, String site, double gamma, double lambda, int nTrain,
                        String scorer) {
         static Key of(ResultRow r) {
             return new Key(r.method(), r.task(), r.layer(), r.site(), r.gamma(), r.lambda(), r.nTrain(), r.scorer());

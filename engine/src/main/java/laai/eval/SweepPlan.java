@@ -52,13 +52,13 @@ public record SweepPlan(List<RunSpec> runs, List<RunGroup> groups) implements Se
                 if (baselines) {
                     // The baselines carry the split's first Δ settings, as the sweep always did.
                     Experiment.Settings first = deltas.isEmpty() ? s0 : deltas.get(0);
-                    for (RunSpec.Method m : List.of(RunSpec.Method.ZERO_SHOT, RunSpec.Method.FEW_SHOT)) {
+                    for (Method m : List.of(Method.ZERO_SHOT, Method.FEW_SHOT)) {
                         RunSpec spec = RunSpec.of(runs.size(), m, task.name(), first, scorer);
                         runs.add(spec);
                         baselineRuns.add(spec);
                     }
                 }
-                for (Experiment.Settings s : deltas) runs.add(RunSpec.of(runs.size(), RunSpec.Method.DELTA, task.name(), s, scorer));
+                for (Experiment.Settings s : deltas) runs.add(RunSpec.of(runs.size(), Method.DELTA, task.name(), s, scorer));
             }
         }
         return new SweepPlan(runs, groups(task, runs, baselineRuns));
@@ -67,7 +67,7 @@ public record SweepPlan(List<RunSpec> runs, List<RunGroup> groups) implements Se
     private static List<RunGroup> groups(Task task, List<RunSpec> runs, List<RunSpec> baselineRuns) {
         Map<String, List<RunSpec>> byPlace = new LinkedHashMap<>();
         for (RunSpec r : runs) {
-            if (r.method() != RunSpec.Method.DELTA) continue;
+            if (!r.trains()) continue;
             String place = r.naivePath() ? "naive " + r.index() : r.layer() + " " + r.site();
             byPlace.computeIfAbsent(place, k -> new ArrayList<>()).add(r);
         }
@@ -136,6 +136,6 @@ public record SweepPlan(List<RunSpec> runs, List<RunGroup> groups) implements Se
 
     /** How many Δs the plan trains. */
     public long deltaCount() {
-        return runs.stream().filter(r -> r.method() == RunSpec.Method.DELTA).count();
+        return runs.stream().filter(RunSpec::trains).count();
     }
 }

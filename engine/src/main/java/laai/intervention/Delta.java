@@ -41,12 +41,6 @@ public record Delta(float[] values, int layer, Site site, int groupSize, Map<Str
         return new Penalty(0, 0, groupSize).activeGroups(values);
     }
 
-    public Delta withMetadata(String key, String value) {
-        Map<String, String> m = new LinkedHashMap<>(metadata);
-        m.put(key, value);
-        return new Delta(values, layer, site, groupSize, m);
-    }
-
     /** a·this + b·other, at the same layer and site. */
     public Delta combine(double a, Delta other, double b) {
         if (other.layer != layer || other.site != site || other.size() != size()) {

@@ -19,13 +19,6 @@ public record Penalty(double lasso, double groupLasso, int groupSize) {
         return lasso * l1 + groupLasso * groups;
     }
 
-    /** The proximal map with one step η for every entry, in place; see {@link #prox(float[], double[])}. */
-    public void prox(float[] u, double eta) {
-        double[] steps = new double[u.length];
-        java.util.Arrays.fill(steps, eta);
-        prox(u, steps);
-    }
-
     /**
      * The proximal map with a step η_i per entry, in place: soft-threshold entry i by η_i·γ, then
      * shrink each group by max(0, 1 − η̄_h·λ/‖u_h‖₂), η̄_h the group's mean step. With Adam the

@@ -10,9 +10,4 @@ import ai.djl.ndarray.NDArray;
 @FunctionalInterface
 public interface SiteHook {
     NDArray apply(int layer, Site site, NDArray x, Chunk chunk);
-
-    /** Runs {@code this}, then {@code next}. */
-    default SiteHook then(SiteHook next) {
-        return (layer, site, x, chunk) -> next.apply(layer, site, apply(layer, site, x, chunk), chunk);
-    }
 }

@@ -46,7 +46,7 @@ public final class Plots {
         // One series per setting where a sweep varied γ, λ or N, so that no point averages two settings.
         boolean penalties = aggregated.stream().map(r -> r.gamma() + " " + r.lambda()).distinct().count() > 1;
         boolean sizes = aggregated.stream().map(ResultRow::nTrain).distinct().count() > 1;
-        Map<String, List<ResultRow>> byMethod = aggregated.stream().collect(Collectors.groupingBy(r -> r.method() + " "
+        Map<String, List<ResultRow>> byMethod = aggregated.stream().collect(Collectors.groupingBy(r -> r.method().label() + " "
                 + r.task() + (penalties ? " γ " + r.gamma() + " λ " + r.lambda() : "") + (sizes ? " N " + r.nTrain() : ""),
                 TreeMap::new, Collectors.toList()));
         byMethod.forEach((name, rs) -> {

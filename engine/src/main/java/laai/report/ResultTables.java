@@ -34,7 +34,7 @@ public final class ResultTables {
                 DoubleColumn.create("kl"), DoubleColumn.create("kl_low"), DoubleColumn.create("kl_high"),
                 IntColumn.create("active_heads"), IntColumn.create("steps"), DoubleColumn.create("seconds"));
         for (ResultRow r : rows) {
-            t.stringColumn("method").append(r.method());
+            t.stringColumn("method").append(r.method().label());
             t.stringColumn("task").append(r.task());
             t.intColumn("layer").append(r.layer());
             t.stringColumn("site").append(r.site());
@@ -105,7 +105,7 @@ public final class ResultTables {
                 "method", "task", "layer", "site", "gamma", "lambda", "n", "seed", "exact", "first", "kl", "heads", "steps", "seconds"));
         for (ResultRow r : rows) {
             sb.append(String.format(Locale.ROOT, "%-20s %-24s %5s %-8s %6s %6s %5d %-7s %-18s %-18s %-21s %5s %5s %8.1f%n",
-                    r.method(), r.task(), r.layer() < 0 ? "-" : r.layer(), r.site().isEmpty() ? "-" : r.site(),
+                    r.method().label(), r.task(), r.layer() < 0 ? "-" : r.layer(), r.site().isEmpty() ? "-" : r.site(),
                     num(r.gamma()), num(r.lambda()), r.nTrain(), r.seedsText(),
                     Interval.format(r.exactMatch(), r.exactMatchCi(), 2), Interval.format(r.firstTokenAcc(), r.firstTokenCi(), 2),
                     Interval.format(r.kl(), r.klCi(), 3), r.activeHeads() < 0 ? "-" : r.activeHeads(),

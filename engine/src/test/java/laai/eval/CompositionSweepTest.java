@@ -44,7 +44,7 @@ class CompositionSweepTest {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             Task a = Task.resolve("antonym", datasets), b = Task.resolve("english-french", datasets);
             Composition.Outcome out = new Composition(e).run(a, b, 1.0, 0.5, quick(), null);
-            assertEquals(List.of("zero-shot", "delta-sum", "delta-reoptimized"), out.rows().stream().map(ResultRow::method).toList());
+            assertEquals(List.of("zero-shot", "delta-sum", "delta-reoptimized"), out.rows().stream().map(r -> r.method().label()).toList());
             assertTrue(out.rows().stream().allMatch(r -> r.task().equals("antonym->english-french")));
             float[] expected = new float[out.sum().size()];
             for (int i = 0; i < expected.length; i++) expected[i] = (float) (out.deltaA().values()[i] + 0.5 * out.deltaB().values()[i]);

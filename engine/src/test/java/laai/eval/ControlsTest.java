@@ -84,7 +84,7 @@ class ControlsTest {
             assertEquals("mean-difference", v.metadata().get("kind"));
 
             ResultRow row = new Controls(e).meanDifferenceRow(split, quick(5));
-            assertEquals("mean-difference", row.method());
+            assertEquals("mean-difference", row.method().label());
             assertEquals(6, split.test().size());
             assertThrows(IllegalArgumentException.class, () -> new Controls(e).meanDifference(split, quick(5).withShots(5)),
                     "5 demonstrations from the 4 other training pairs");
@@ -121,7 +121,7 @@ class ControlsTest {
             Task a = Task.resolve("antonym", datasets), b = Task.resolve("english-french", datasets);
             Composition.Outcome out = new Composition(e).run(a, b, 1, 1, quick(15), new Composition.Beyond(20, 5), null);
             assertEquals(List.of("zero-shot", "delta-sum", "delta-reoptimized", "delta-fitted", "delta-sum-refined"),
-                    out.rows().stream().map(ResultRow::method).toList());
+                    out.rows().stream().map(r -> r.method().label()).toList());
             assertNotNull(out.fitted());
             assertNotNull(out.refined());
 

@@ -55,8 +55,8 @@ class DistributionTaskTest {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "TinyStories-656K");
             Experiment.Settings s = new Experiment.Settings(1, Site.HEADS, 0.001, 0.001, 10, 10, 0, 3,
                     new Optimizer.Settings(60, 0.05, Solver.PROXIMAL, 60, 1e-4), false, false, PromptTemplate.DEFAULT);
-            List<ResultRow> rows = e.interveneDistribution(task, s, null);
-            assertEquals(List.of("zero-shot", "few-shot", "delta-unregularized", "delta"), rows.stream().map(ResultRow::method).toList());
+            List<ResultRow> rows = e.interveneDistribution(task, s, null).rows();
+            assertEquals(List.of("zero-shot", "few-shot", "delta-unregularized", "delta"), rows.stream().map(r -> r.method().label()).toList());
             double zero = rows.get(0).kl(), delta = rows.get(3).kl();
             assertTrue(Double.isNaN(rows.get(0).exactMatch()));
             assertTrue(delta < zero, "Δ should lower KL: zero-shot " + zero + ", Δ " + delta);

@@ -45,12 +45,11 @@ class ExperimentTest {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "TinyStories-656K");
             for (String name : List.of("english-french", "antonym")) {
                 Task task = Task.load(fv.resolve(name + ".json"));   // accents and multi-word outputs
-                List<ResultRow> first = e.intervene(task, quick(1), null);
-                Delta d1 = e.lastDelta();
-                List<ResultRow> second = e.intervene(task, quick(1), null);
+                Experiment.Outcome once = e.intervene(task, quick(1), null), again = e.intervene(task, quick(1), null);
+                List<ResultRow> first = once.rows(), second = again.rows();
                 assertEquals(List.of("zero-shot", "few-shot", "delta-unregularized", "delta"),
-                        first.stream().map(ResultRow::method).toList());
-                assertArrayEquals(d1.values(), e.lastDelta().values(), "same seed, same Δ");
+                        first.stream().map(r -> r.method().label()).toList());
+                assertArrayEquals(once.delta(Method.DELTA).values(), again.delta(Method.DELTA).values(), "same seed, same Δ");
                 for (int i = 0; i < first.size(); i++) {
                     ResultRow a = first.get(i), b = second.get(i);
                     assertEquals(a.exactMatch(), b.exactMatch());

@@ -107,7 +107,7 @@ class InterruptsTest {
         Interrupted e = assertThrows(Interrupted.class,
                 () -> experiment.intervene(task("antonym"), quick(1000), finished));
         assertEquals("interrupted during training", e.getMessage());
-        assertEquals(List.of("zero-shot", "few-shot"), finished.rows().stream().map(ResultRow::method).toList(),
+        assertEquals(List.of("zero-shot", "few-shot"), finished.rows().stream().map(r -> r.method().label()).toList(),
                 "the baselines run first and are finished");
         assertEquals(2, finished.deltas().size(), "both Δs of the batch, with their best so far");
         for (Finished.TrainedDelta d : finished.deltas()) {
@@ -119,12 +119,12 @@ class InterruptsTest {
 
     @Test
     void anInterruptDuringEvaluationKeepsTheRowsAndTheTrainedDeltas() {
-        Finished finished = interruptAtRow(r -> r.method().equals("delta-unregularized"));
+        Finished finished = interruptAtRow(r -> r.method() == Method.DELTA_UNREGULARIZED);
         Interrupted e = assertThrows(Interrupted.class,
                 () -> experiment.intervene(task("antonym"), quick(5), finished));
         assertTrue(e.getMessage().startsWith("interrupted during "), e.getMessage());
         assertEquals(List.of("zero-shot", "few-shot", "delta-unregularized"),
-                finished.rows().stream().map(ResultRow::method).toList());
+                finished.rows().stream().map(r -> r.method().label()).toList());
         assertEquals(2, finished.deltas().size());
         assertTrue(finished.deltas().stream().allMatch(Finished.TrainedDelta::complete));
     }
@@ -132,19 +132,19 @@ class InterruptsTest {
     @Test
     void aFinishedRunReportsEveryRowAndDelta() {
         Finished finished = new Finished(null);
-        List<ResultRow> rows = experiment.intervene(task("antonym"), quick(5), finished);
+        List<ResultRow> rows = experiment.intervene(task("antonym"), quick(5), finished).rows();
         assertEquals(rows, finished.rows());
         assertEquals(List.of("zero-shot", "few-shot", "delta-unregularized", "delta"),
-                rows.stream().map(ResultRow::method).toList(), "the printed order is unchanged");
+                rows.stream().map(r -> r.method().label()).toList(), "the printed order is unchanged");
         assertEquals(2, finished.deltas().size());
     }
 
     @Test
     void sweepsCompositionAndThePaperTableStopAtTheirNextBatch() {
-        Finished sweep = interruptAtRow(r -> r.method().equals("zero-shot"));
+        Finished sweep = interruptAtRow(r -> r.method() == Method.ZERO_SHOT);
         assertThrows(Interrupted.class, () -> new Sweep(experiment).run(task("antonym"), quick(5), new int[] {0, 1},
                 new double[] {0.01}, new double[] {0.01}, new int[] {4}, new long[] {3}, true, sweep));
-        assertEquals(List.of("zero-shot"), sweep.rows().stream().map(ResultRow::method).toList());
+        assertEquals(List.of("zero-shot"), sweep.rows().stream().map(r -> r.method().label()).toList());
         assertEquals(2, sweep.deltas().size(), "the sweep's Δs train before its rows");
         Thread.interrupted();
 

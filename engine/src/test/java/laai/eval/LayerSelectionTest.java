@@ -45,13 +45,13 @@ class LayerSelectionTest {
     private static final List<RunSpec> RUNS = new ArrayList<>();
     private static final List<ResultRow> ROWS = new ArrayList<>();
 
-    private static void run(RunSpec.Method method, int layer, double gamma, double lambda, int n, long seed, int hits, int of) {
+    private static void run(Method method, int layer, double gamma, double lambda, int n, long seed, int hits, int of) {
         Experiment.Settings s = Experiment.Settings.defaults(layer).withPenalty(gamma, lambda).withTrain(n).withSeed(seed);
         RunSpec spec = RunSpec.of(RUNS.size(), method, "t", s, Scorer.FV);
         double[] items = new double[of];
         for (int i = 0; i < hits; i++) items[i] = 1;
         RUNS.add(spec);
-        ROWS.add(ResultRow.measured(spec.methodName(), "t", layer, "heads", gamma, lambda, n, seed, 0, 0, 0, "fv",
+        ROWS.add(ResultRow.measured(spec.rowMethod(), "t", layer, "heads", gamma, lambda, n, seed, 0, 0, 0, "fv",
                 ItemScores.ofRun(items, items, null)));
     }
 
@@ -65,20 +65,20 @@ class LayerSelectionTest {
         RUNS.clear();
         ROWS.clear();
         // N 4: the best at seed 0 alone (layer 1, γ 0) is not the best over both seeds (layer 1, γ 0.01).
-        run(RunSpec.Method.ZERO_SHOT, -1, 0, 0, 4, 0, 10, 10); // baselines never compete
-        run(RunSpec.Method.DELTA, 1, 0, 0.01, 4, 0, 6, 10);
-        run(RunSpec.Method.DELTA, 1, 0.01, 0.01, 4, 0, 5, 10);
-        run(RunSpec.Method.DELTA, 2, 0, 0.01, 4, 0, 3, 10);
-        run(RunSpec.Method.DELTA, 2, 0.01, 0.01, 4, 0, 1, 10);
-        run(RunSpec.Method.DELTA, 1, 0, 0.01, 4, 1, 2, 10);
-        run(RunSpec.Method.DELTA, 1, 0.01, 0.01, 4, 1, 5, 10);
-        run(RunSpec.Method.DELTA, 2, 0, 0.01, 4, 1, 4, 10);
-        run(RunSpec.Method.DELTA, 2, 0.01, 0.01, 4, 1, 0, 10);
+        run(Method.ZERO_SHOT, -1, 0, 0, 4, 0, 10, 10); // baselines never compete
+        run(Method.DELTA, 1, 0, 0.01, 4, 0, 6, 10);
+        run(Method.DELTA, 1, 0.01, 0.01, 4, 0, 5, 10);
+        run(Method.DELTA, 2, 0, 0.01, 4, 0, 3, 10);
+        run(Method.DELTA, 2, 0.01, 0.01, 4, 0, 1, 10);
+        run(Method.DELTA, 1, 0, 0.01, 4, 1, 2, 10);
+        run(Method.DELTA, 1, 0.01, 0.01, 4, 1, 5, 10);
+        run(Method.DELTA, 2, 0, 0.01, 4, 1, 4, 10);
+        run(Method.DELTA, 2, 0.01, 0.01, 4, 1, 0, 10);
         // N 8, one seed: layer 2 γ 0 ties layer 1 γ 0.01 and layer 1 λ 0.02; the lower layer wins, then the smaller λ.
-        run(RunSpec.Method.DELTA, 2, 0, 0.01, 8, 0, 7, 10);
-        run(RunSpec.Method.DELTA, 1, 0.01, 0.02, 8, 0, 7, 10);
-        run(RunSpec.Method.DELTA, 1, 0.01, 0.01, 8, 0, 7, 10);
-        run(RunSpec.Method.DELTA, 3, 0, 0, 8, 0, 2, 10);
+        run(Method.DELTA, 2, 0, 0.01, 8, 0, 7, 10);
+        run(Method.DELTA, 1, 0.01, 0.02, 8, 0, 7, 10);
+        run(Method.DELTA, 1, 0.01, 0.01, 8, 0, 7, 10);
+        run(Method.DELTA, 3, 0, 0, 8, 0, 2, 10);
 
         LayerSelection.Selected four = chooseAt(4);
         assertEquals(new LayerSelection.Choice(1, 0.01, 0.01), four.choice());
@@ -94,10 +94,10 @@ class LayerSelectionTest {
         // Exactly equal pooled scores from different seeds' splits (1/3 + 2/3 against 2/3 + 1/3) tie.
         RUNS.clear();
         ROWS.clear();
-        run(RunSpec.Method.DELTA, 3, 0, 0, 4, 0, 1, 3);
-        run(RunSpec.Method.DELTA, 2, 0, 0, 4, 0, 2, 3);
-        run(RunSpec.Method.DELTA, 3, 0, 0, 4, 1, 2, 3);
-        run(RunSpec.Method.DELTA, 2, 0, 0, 4, 1, 1, 3);
+        run(Method.DELTA, 3, 0, 0, 4, 0, 1, 3);
+        run(Method.DELTA, 2, 0, 0, 4, 0, 2, 3);
+        run(Method.DELTA, 3, 0, 0, 4, 1, 2, 3);
+        run(Method.DELTA, 2, 0, 0, 4, 1, 1, 3);
         assertEquals(2, chooseAt(4).choice().layer());
     }
 
@@ -206,7 +206,7 @@ class LayerSelectionTest {
     void theChoiceIsTheBestValidationScoreAndItsTestRowIsThePlainSweepsTestSplit() {
         // Per N and seed: zero-shot, few-shot, then a Δ per layer and γ, each on the validation pairs.
         assertEquals(2 + LAYERS.length * GAMMAS.length, validation.rows().size());
-        assertEquals(List.of("zero-shot", "few-shot"), validation.rows().subList(0, 2).stream().map(ResultRow::method).toList());
+        assertEquals(List.of("zero-shot", "few-shot"), validation.rows().subList(0, 2).stream().map(r -> r.method().label()).toList());
         List<ResultRow> deltas = validation.rows().subList(2, validation.rows().size());
         ResultRow best = deltas.stream().max(Comparator.comparingDouble(ResultRow::exactMatch)
                 .thenComparing(Comparator.comparingInt(ResultRow::layer).reversed())
@@ -225,11 +225,11 @@ class LayerSelectionTest {
 
         assertEquals(1, tested.size());
         ResultRow row = tested.get(0);
-        assertEquals(LayerSelection.METHOD, row.method());
+        assertEquals(Method.DELTA_SELECTED, row.method());
         assertEquals(List.of(best.layer(), best.gamma(), best.lambda(), N, TEST),
                 List.of(row.layer(), row.gamma(), row.lambda(), row.nTrain(), row.items().exact().get(0).length));
         // The chosen Δ on the pairs a plain sweep reports: the same score.
-        RunSpec run = selection.plan().runs().stream().filter(r -> r.method() == RunSpec.Method.DELTA
+        RunSpec run = selection.plan().runs().stream().filter(r -> r.method() == Method.DELTA
                 && r.layer() == best.layer() && r.gamma() == best.gamma()).findFirst().orElseThrow();
         Evaluator.Metrics plain = experiment.evaluateDelta(Split.of(task, N, TEST, SEED).test(),
                 selection.sweep().deltas().get(run.deltaKey()), false);

@@ -15,7 +15,7 @@ class SeedAggregateTest {
 
     private static ResultRow row(String method, long seed, double[] exact) {
         double[] first = exact.clone();
-        return ResultRow.measured(method, "antonym", 2, "heads", 0.01, 0.01, 10, seed, 3, 100, 1.5, "fv",
+        return ResultRow.measured(Method.of(method), "antonym", 2, "heads", 0.01, 0.01, 10, seed, 3, 100, 1.5, "fv",
                 ItemScores.ofRun(exact, first, null));
     }
 
@@ -40,7 +40,7 @@ class SeedAggregateTest {
         List<ResultRow> rows = List.of(row("zero-shot", 0, hits(50, 1)), row("delta", 0, hits(50, 42)),
                 row("zero-shot", 1, hits(50, 3)), row("delta", 1, hits(50, 45)), row("delta", 2, hits(40, 36)));
         List<ResultRow> out = SeedAggregate.aggregate(rows);
-        assertEquals(List.of("zero-shot", "delta"), out.stream().map(ResultRow::method).toList());
+        assertEquals(List.of("zero-shot", "delta"), out.stream().map(r -> r.method().label()).toList());
         ResultRow delta = out.get(1);
         assertEquals(List.of(0L, 1L, 2L), delta.seeds());
         assertEquals(-1, delta.seed());
@@ -55,9 +55,9 @@ class SeedAggregateTest {
     @Test
     void differentSettingsOrScorersAreNotMerged() {
         ResultRow a = row("delta", 0, hits(10, 5));
-        ResultRow strict = ResultRow.measured("delta", "antonym", 2, "heads", 0.01, 0.01, 10, 1, 3, 100, 1, "strict",
+        ResultRow strict = ResultRow.measured(Method.DELTA, "antonym", 2, "heads", 0.01, 0.01, 10, 1, 3, 100, 1, "strict",
                 ItemScores.ofRun(hits(10, 5), hits(10, 5), null));
-        ResultRow otherGamma = ResultRow.measured("delta", "antonym", 2, "heads", 0, 0.01, 10, 1, 3, 100, 1, "fv",
+        ResultRow otherGamma = ResultRow.measured(Method.DELTA, "antonym", 2, "heads", 0, 0.01, 10, 1, 3, 100, 1, "fv",
                 ItemScores.ofRun(hits(10, 5), hits(10, 5), null));
         assertEquals(3, SeedAggregate.aggregate(List.of(a, strict, otherGamma)).size());
     }

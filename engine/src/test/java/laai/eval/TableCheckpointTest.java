@@ -61,7 +61,7 @@ class TableCheckpointTest {
 
     /** Everything a row says but how long it took. */
     private static List<String> measured(List<ResultRow> rows) {
-        return rows.stream().map(r -> String.join(" | ", r.method(), r.task(), String.valueOf(r.layer()),
+        return rows.stream().map(r -> String.join(" | ", r.method().label(), r.task(), String.valueOf(r.layer()),
                 String.valueOf(r.seeds()), String.valueOf(r.exactMatch()), String.valueOf(r.exactMatchCi()),
                 String.valueOf(r.firstTokenAcc()), String.valueOf(r.kl()), String.valueOf(r.klCi()),
                 String.valueOf(r.activeHeads()), String.valueOf(r.steps()))).toList();
@@ -104,7 +104,7 @@ class TableCheckpointTest {
     void anotherTablesCheckpointOrABrokenFileIsRefusedWithTheReason() throws Exception {
         Path file = tmp.resolve("other.checkpoint");
         TableCheckpoint first = TableCheckpoint.open(file, "model a");
-        ResultRow row = ResultRow.measured("zero-shot", "antonym", -1, "", Double.NaN, Double.NaN, 4, 0, -1, 0, 1.5, "fv",
+        ResultRow row = ResultRow.measured(Method.ZERO_SHOT, "antonym", -1, "", Double.NaN, Double.NaN, 4, 0, -1, 0, 1.5, "fv",
                 ItemScores.ofRun(new double[] {1, 0}, new double[] {1, 1}, null));
         assertEquals(List.of(row), first.part("antonym", RunListener.orNone(null), () -> List.of(row)));
         assertEquals(List.of(row), TableCheckpoint.open(file, "model a").part("antonym", RunListener.orNone(null),

@@ -79,7 +79,7 @@ class OptimizerTest {
     void proximalMapSoftThresholdsThenShrinksGroups() {
         Penalty p = new Penalty(0.5, 1.0, 2);
         float[] u = {3f, -0.2f, 0.3f, 0.4f};
-        p.prox(u, 1.0);
+        p.prox(u, new double[] {1, 1, 1, 1});
         // entries: 3→2.5, −0.2→0; group 0 norm 2.5 → scale 1 − 1/2.5 = 0.6; group 1: 0, 0 (0.3, 0.4 below 0.5)
         assertArrayEquals(new float[] {1.5f, 0f, 0f, 0f}, u, 1e-6f);
     }

@@ -199,7 +199,7 @@ class LlamaTest {
                 RecordActivations changed = new RecordActivations(layer, site);
                 float[][] before = logits(model, IDS, clean);
                 float[][] after = logits(model, IDS,
-                        new AddVector(layer, site, vector, Positions.exactly(new int[] {at})).then(changed));
+                        both(new AddVector(layer, site, vector, Positions.exactly(new int[] {at})), changed));
                 for (int p = 0; p < IDS.length; p++) {
                     float[] c = clean.at(0, p), d = changed.at(0, p);
                     for (int i = 0; i < size; i++) {
@@ -234,7 +234,7 @@ class LlamaTest {
             float[] wo = c.readFloats("model.layers.1.self_attn.o_proj.weight"); // [hidden, size]
             RecordActivations clean = new RecordActivations(1, Site.RESIDUAL), changed = new RecordActivations(1, Site.RESIDUAL);
             logits(model, IDS, clean);
-            logits(model, IDS, new AddVector(1, Site.HEADS, m.create(v), Positions.exactly(new int[] {at})).then(changed));
+            logits(model, IDS, both(new AddVector(1, Site.HEADS, m.create(v), Positions.exactly(new int[] {at})), changed));
             float[] c0 = clean.at(0, at), c1 = changed.at(0, at);
             for (int j = 0; j < hidden; j++) {
                 double wv = 0;
@@ -291,5 +291,10 @@ class LlamaTest {
                 new AddVector(1, site, v, Positions.exactly(at))).hidden()).get("0, 3:-1");
         NDArray targets = model.manager().create(Arrays.copyOfRange(ids, 4, ids.length)).expandDims(1);
         return logits.logSoftmax(-1).gather(targets, 1).mean().neg();
+    }
+
+    /** {@code first}, then {@code next} on what it returns: a vector added, then the activations recorded. */
+    private static SiteHook both(SiteHook first, SiteHook next) {
+        return (layer, site, x, chunk) -> next.apply(layer, site, first.apply(layer, site, x, chunk), chunk);
     }
 }

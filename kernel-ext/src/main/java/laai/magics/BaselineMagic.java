@@ -8,6 +8,7 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import laai.eval.Experiment;
 import laai.eval.Finished;
+import laai.eval.Method;
 import laai.eval.ResultRow;
 import laai.report.ResultTables;
 import laai.runtime.Interrupted;
@@ -48,22 +49,22 @@ final class BaselineMagic implements MagicCommand {
     @Override
     public Object run(Args a, Host host) {
         Session session = Laai.session();
-        String method = a.choice("METHOD", null, List.of("zero-shot", "few-shot"));
+        Method method = Method.of(a.choice("METHOD", null, List.of(Method.ZERO_SHOT.label(), Method.FEW_SHOT.label())));
         Experiment.Settings s = InterventionOptions.settings(a, 0);
         Task task = Tasks.fromArgs(a, session).requireRule("%baseline");
         Experiment experiment = InterventionOptions.experiment(a, session);
         Split split = experiment.split(task, s);
-        int shots = method.equals("zero-shot") ? 0 : s.shots();
-        Host.Progress progress = host.progress("%baseline " + method + " on " + task.name(), 1);
+        int shots = method == Method.ZERO_SHOT ? 0 : s.shots();
+        Host.Progress progress = host.progress("%baseline " + method.label() + " on " + task.name(), 1);
         progress.update(0, split.test().size() + " test pairs");
         ResultRow row;
         try {
             row = experiment.baseline(method, split, s, shots);
         } catch (Interrupted e) {
-            throw InterruptedRun.keep(e, "%baseline", method, new Finished(null), session, d -> method);
+            throw InterruptedRun.keep(e, "%baseline", method.label(), new Finished(null), session, d -> method.label());
         }
         progress.finish("done");
-        Table table = ResultTables.of(String.format(Locale.ROOT, "%%baseline %s on %s (%d test pairs%s)", method,
+        Table table = ResultTables.of(String.format(Locale.ROOT, "%%baseline %s on %s (%d test pairs%s)", method.label(),
                 task.name(), split.test().size(), shots > 0 ? ", k = " + shots : ""), List.of(row));
         session.record(table, List.of(row));
         return table;

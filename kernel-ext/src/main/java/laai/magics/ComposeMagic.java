@@ -9,6 +9,7 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 import laai.eval.Composition;
 import laai.eval.Experiment;
 import laai.eval.Finished;
+import laai.eval.Method;
 import laai.eval.ResultRow;
 import laai.eval.RunListener;
 import laai.eval.SeedAggregate;
@@ -176,9 +177,9 @@ final class ComposeMagic implements MagicCommand {
 
         @Override
         public void rowFinished(ResultRow row) {
-            boolean fitNext = row.method().equals("delta-reoptimized") && beyond.fitSteps() > 0;
-            boolean refineNext = (row.method().equals("delta-reoptimized") && beyond.fitSteps() == 0
-                    || row.method().equals("delta-fitted")) && beyond.refineSteps() > 0;
+            boolean fitNext = row.method() == Method.DELTA_REOPTIMIZED && beyond.fitSteps() > 0;
+            boolean refineNext = (row.method() == Method.DELTA_REOPTIMIZED && beyond.fitSteps() == 0
+                    || row.method() == Method.DELTA_FITTED) && beyond.refineSteps() > 0;
             if (fitNext) {
                 progress.note("fitting α, β of α·Δ_A + β·Δ_B on " + chained + " (" + beyond.fitSteps() + " Adam steps)");
             } else if (refineNext) {

@@ -72,7 +72,7 @@ final class InterruptedRun {
         List<String> parts = new ArrayList<>();
         if (!rows.isEmpty()) {
             parts.add(rows.size() + (rows.size() == 1 ? " row (" : " rows (")
-                    + String.join(", ", rows.stream().map(ResultRow::method).toList()) + ")");
+                    + String.join(", ", rows.stream().map(r -> r.method().label()).toList()) + ")");
         }
         if (!deltas.isEmpty()) {
             parts.add((deltas.size() == 1 ? "the Δ " : "the Δs ") + String.join(", ", deltas));

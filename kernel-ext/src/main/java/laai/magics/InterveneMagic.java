@@ -9,9 +9,10 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 import laai.eval.Controls;
 import laai.eval.Experiment;
 import laai.eval.Finished;
+import laai.eval.Method;
 import laai.eval.ResultRow;
+import laai.eval.RunListener;
 import laai.eval.SeedAggregate;
-import laai.intervention.Delta;
 import laai.report.ResultTables;
 import laai.runtime.Interrupted;
 import laai.tasks.DistributionTask;
@@ -24,9 +25,9 @@ import tech.tablesaw.api.Table;
  * without regularisation, Δ — with a live progress bar over both trainings; with {@code --controls R},
  * two rows that need no optimisation ({@link Controls}): is it Δ's direction, or any push of its size?
  *
- * <p>It runs the steps of {@code Experiment.intervene} itself rather than calling it, so that it
- * can name the training in progress and stop with a clear message when a training diverges. An
- * interrupt keeps what was finished (see {@link Session}).
+ * <p>The engine's {@code Experiment} runs the comparison; this magic names each phase on the
+ * progress bar as the engine starts it, stops with a clear message when a training diverges, and
+ * keeps the first seed's two Δs. An interrupt keeps what was finished (see {@link Session}).
  */
 final class InterveneMagic implements MagicCommand {
 
@@ -85,7 +86,6 @@ final class InterveneMagic implements MagicCommand {
             return distribution(sessionTask.distribution(), name, s, seeds, experiment, session, host);
         }
         Task task = sessionTask.rule();
-        Experiment.Settings unregularized = s.withPenalty(0, 0);
         List<Split> splits = new ArrayList<>();
         for (long seed : seeds) splits.add(experiment.split(task, s.withSeed(seed)));
 
@@ -93,7 +93,7 @@ final class InterveneMagic implements MagicCommand {
         List<String> runNames = new ArrayList<>();
         for (long seed : seeds) {
             String at = seeds.length == 1 ? "" : " seed " + seed;
-            runNames.add("Δ (γ = λ = 0)" + at);
+            runNames.add(UNREGULARIZED + at);
             runNames.add(penalty(s) + at);
         }
         TrainingProgress progress = new TrainingProgress(host, label, runNames.size(), s.optimizer().steps(),
@@ -101,38 +101,14 @@ final class InterveneMagic implements MagicCommand {
         Finished finished = new Finished(progress);
         String title = String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test pairs%s)",
                 task.name(), layer, s.nTrain(), splits.get(0).test().size(), ComposeMagic.seedsNote(seeds));
-        List<ResultRow> rows = new ArrayList<>();
-        List<Experiment.Trained> trained;
+        String baselines = "zero-shot and " + s.shots() + "-shot baselines on " + splits.get(0).test().size() + " test pairs"
+                + (seeds.length == 1 ? "" : " at each of " + seeds.length + " seeds");
+        List<Experiment.Outcome> outcomes;
+        List<ResultRow> rows;
         try {
-            progress.note("zero-shot and " + s.shots() + "-shot baselines on " + splits.get(0).test().size() + " test pairs"
-                    + (seeds.length == 1 ? "" : " at each of " + seeds.length + " seeds"));
-            for (int i = 0; i < seeds.length; i++) {
-                Experiment.Settings at = s.withSeed(seeds[i]);
-                rows.add(finished(finished, experiment.baseline("zero-shot", splits.get(i), at, 0)));
-                rows.add(finished(finished, experiment.baseline("few-shot", splits.get(i), at, s.shots())));
-            }
-
             // Every seed's two Δs train together (batched Δs on the fast path).
-            List<Experiment.Job> jobs = new ArrayList<>();
-            for (int i = 0; i < seeds.length; i++) {
-                var objective = experiment.objective(splits.get(i));
-                jobs.add(new Experiment.Job(objective, task.name(), unregularized.withSeed(seeds[i])));
-                jobs.add(new Experiment.Job(objective, task.name(), s.withSeed(seeds[i])));
-            }
-            trained = experiment.trainTogether(jobs, finished, System.nanoTime());
-            for (int i = 0; i < seeds.length; i++) {
-                TrainingChecks.check(trained.get(2 * i), "Δ (γ = λ = 0)", unregularized);
-                TrainingChecks.check(trained.get(2 * i + 1), penalty(s), s);
-            }
-            for (int i = 0; i < seeds.length; i++) {
-                String at = seeds.length == 1 ? "" : " (seed " + seeds[i] + ")";
-                progress.note("evaluating Δ (γ = λ = 0)" + at);
-                rows.add(finished(finished, experiment.evaluate("delta-unregularized", splits.get(i),
-                        unregularized.withSeed(seeds[i]), trained.get(2 * i))));
-                progress.note("evaluating " + penalty(s) + at);
-                rows.add(finished(finished, experiment.evaluate("delta", splits.get(i), s.withSeed(seeds[i]),
-                        trained.get(2 * i + 1))));
-            }
+            outcomes = experiment.interveneSeeds(task, s, seeds, new Phases(finished, progress, baselines, s, seeds));
+            rows = new ArrayList<>(Experiment.rows(outcomes));
             if (controls > 0) {
                 Controls c = new Controls(experiment);
                 for (int i = 0; i < seeds.length; i++) {
@@ -141,17 +117,26 @@ final class InterveneMagic implements MagicCommand {
                     progress.note("controls: mean-difference vector and " + controls + " random direction"
                             + (controls == 1 ? "" : "s") + " of Δ's norm" + (seeds.length == 1 ? "" : " (seed " + seeds[i] + ")"));
                     rows.add(finished(finished, c.meanDifferenceRow(splits.get(i), at)));
-                    rows.add(finished(finished, c.randomControlRow(splits.get(i), at, trained.get(2 * i + 1).delta(), controls)));
+                    rows.add(finished(finished, c.randomControlRow(splits.get(i), at,
+                            outcomes.get(i).delta(Method.DELTA), controls)));
                 }
             }
         } catch (Interrupted e) {
             throw InterruptedRun.keep(e, "%intervene", title, finished, session, d -> deltaName(name, d, s));
         }
-        Experiment.Trained plain = trained.get(0), regularized = trained.get(1);
+        return keep(SeedAggregate.aggregate(rows), outcomes.get(0), title, name, s, experiment, progress, session);
+    }
+
+    /**
+     * The table, and the first seed's two Δs and loss curves kept under NAME and NAME-unregularized:
+     * what a finished %intervene leaves in the session, for rule and distribution tasks alike.
+     */
+    private static Table keep(List<ResultRow> rows, Experiment.Outcome first, String title, String name,
+                              Experiment.Settings s, Experiment experiment, TrainingProgress progress, Session session) {
+        Experiment.Trained plain = first.trained().get(Method.DELTA_UNREGULARIZED);
+        Experiment.Trained regularized = first.trained().get(Method.DELTA);
         progress.finish(String.format(Locale.ROOT, "done · Δ uses %d of %d heads",
                 regularized.delta().activeGroups(), heads(experiment, s)));
-
-        rows = SeedAggregate.aggregate(rows);
         Table table = ResultTables.of(title, rows);
         session.putDelta(name + "-unregularized", plain.delta());
         session.putDelta(name, regularized.delta());
@@ -195,10 +180,7 @@ final class InterveneMagic implements MagicCommand {
         return row;
     }
 
-    /**
-     * Opinion dynamics: the engine runs the four rows itself (scored by mean KL), so only the
-     * regularised Δ can be checked and kept.
-     */
+    /** Opinion dynamics: the same comparison, scored by mean KL; each seed's Δs train together, seed after seed. */
     private static Table distribution(DistributionTask task, String name, Experiment.Settings s, long[] seeds,
                                       Experiment experiment, Session session, Host host) {
         TrainingProgress progress = new TrainingProgress(host, "%intervene " + task.name() + ", layer " + s.layer(),
@@ -207,27 +189,81 @@ final class InterveneMagic implements MagicCommand {
         String title = String.format(Locale.ROOT, "%%intervene %s, layer %d (N = %d, %d test items%s)",
                 task.name(), s.layer(), s.nTrain(), tested, ComposeMagic.seedsNote(seeds));
         Finished finished = new Finished(progress);
-        progress.note("zero-shot and " + s.shots() + "-shot baselines");
-        List<ResultRow> rows;
-        Delta delta;
+        List<Experiment.Outcome> outcomes;
         try {
-            // The first seed's Δ is the one kept, so it runs last: lastDelta() is then its.
-            List<ResultRow> perSeed = new ArrayList<>();
-            for (int i = seeds.length - 1; i >= 0; i--) {
-                perSeed.addAll(0, experiment.interveneDistribution(task, s.withSeed(seeds[i]), finished));
-            }
-            rows = SeedAggregate.aggregate(perSeed);
-            delta = experiment.lastDelta();
+            outcomes = experiment.interveneDistributionSeeds(task, s, seeds,
+                    new Phases(finished, progress, "zero-shot and " + s.shots() + "-shot baselines", s, seeds));
         } catch (Interrupted e) {
             throw InterruptedRun.keep(e, "%intervene", title, finished, session, d -> deltaName(name, d, s));
         }
-        TrainingChecks.checkDelta(delta, penalty(s), s);
-        progress.finish(String.format(Locale.ROOT, "done · Δ uses %d of %d heads", delta.activeGroups(),
-                heads(experiment, s)));
-        Table table = ResultTables.of(title, rows);
-        session.putDelta(name, delta);
-        session.record(table, rows);
-        return table;
+        return keep(SeedAggregate.aggregate(Experiment.rows(outcomes)), outcomes.get(0), title, name, s, experiment,
+                progress, session);
+    }
+
+    /** The name of the Δ trained without penalty, on the progress bar and in messages. */
+    private static final String UNREGULARIZED = "Δ (γ = λ = 0)";
+
+    /**
+     * What the progress bar says between trainings (the baselines once, each Δ's evaluation), and
+     * the check after each training: a Δ whose optimisation diverged stops the run before it is
+     * evaluated ({@link TrainingChecks}). Everything goes on to {@code finished}.
+     */
+    private static final class Phases implements RunListener {
+        private final Finished finished;
+        private final TrainingProgress progress;
+        private final String baselines;
+        private final Experiment.Settings settings;
+        private final long[] seeds;
+        private boolean baselinesNoted;
+
+        Phases(Finished finished, TrainingProgress progress, String baselines, Experiment.Settings settings, long[] seeds) {
+            this.finished = finished;
+            this.progress = progress;
+            this.baselines = baselines;
+            this.settings = settings;
+            this.seeds = seeds;
+        }
+
+        @Override
+        public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
+            finished.onStep(step, steps, loss, objective, activeHeads);
+        }
+
+        @Override
+        public void onStep(int delta, int deltas, int step, int steps, double loss, double objective, int activeHeads) {
+            finished.onStep(delta, deltas, step, steps, loss, objective, activeHeads);
+        }
+
+        @Override
+        public void rowStarted(Method method, Experiment.Settings at) {
+            switch (method) {
+                case ZERO_SHOT -> {
+                    if (!baselinesNoted) progress.note(baselines);
+                    baselinesNoted = true;
+                }
+                case DELTA_UNREGULARIZED -> progress.note("evaluating " + UNREGULARIZED + seed(at));
+                case DELTA -> progress.note("evaluating " + penalty(settings) + seed(at));
+                default -> { }
+            }
+            finished.rowStarted(method, at);
+        }
+
+        @Override
+        public void deltaTrained(Experiment.Job job, Experiment.Trained trained) {
+            Experiment.Settings at = job.settings();
+            boolean plain = at.lasso() == 0 && at.groupLasso() == 0;
+            TrainingChecks.check(trained, plain ? UNREGULARIZED : penalty(settings), settings);
+            finished.deltaTrained(job, trained);
+        }
+
+        @Override
+        public void rowFinished(ResultRow row) {
+            finished.rowFinished(row);
+        }
+
+        private String seed(Experiment.Settings at) {
+            return seeds.length == 1 ? "" : " (seed " + at.seed() + ")";
+        }
     }
 
     static int heads(Experiment experiment, Experiment.Settings s) {

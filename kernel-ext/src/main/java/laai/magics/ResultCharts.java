@@ -13,6 +13,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 import laai.eval.ItemScores;
+import laai.eval.Method;
 import laai.eval.ResultRow;
 import laai.report.Plots;
 
@@ -36,8 +37,9 @@ public final class ResultCharts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
+        // Series in the order of the labels, as the legend has always listed them.
         Map<String, List<ResultRow>> byMethod = rows.stream()
-                .collect(Collectors.groupingBy(ResultRow::method, TreeMap::new, Collectors.toList()));
+                .collect(Collectors.groupingBy(r -> r.method().label(), TreeMap::new, Collectors.toList()));
         byMethod.forEach((method, rs) -> {
             Map<Integer, List<ResultRow>> atN = rs.stream()
                     .collect(Collectors.groupingBy(ResultRow::nTrain, TreeMap::new, Collectors.toList()));
@@ -60,17 +62,18 @@ public final class ResultCharts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
-        List<String> methods = rows.stream().map(ResultRow::method).distinct().collect(Collectors.toList());
+        List<Method> methods = rows.stream().map(ResultRow::method).distinct().collect(Collectors.toList());
+        List<String> labels = methods.stream().map(Method::label).toList();
         Map<String, List<ResultRow>> byTask = rows.stream()
                 .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
         byTask.forEach((task, rs) -> {
             List<Double> values = new ArrayList<>(), bars = new ArrayList<>();
-            for (String m : methods) {
-                double[] p = pooledExactMatch(rs.stream().filter(r -> r.method().equals(m)).toList());
+            for (Method m : methods) {
+                double[] p = pooledExactMatch(rs.stream().filter(r -> r.method() == m).toList());
                 values.add(p[0]);
                 bars.add(p[1]);
             }
-            chart.addSeries(task, methods, values, bars);
+            chart.addSeries(task, labels, values, bars);
         });
         return chart;
     }

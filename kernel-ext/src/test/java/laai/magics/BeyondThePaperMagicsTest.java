@@ -126,6 +126,6 @@ class BeyondThePaperMagicsTest {
     }
 
     private static Map<String, ResultRow> byMethod(List<ResultRow> rows) {
-        return rows.stream().collect(Collectors.toMap(ResultRow::method, Function.identity()));
+        return rows.stream().collect(Collectors.toMap(r -> r.method().label(), Function.identity()));
     }
 }

@@ -56,7 +56,8 @@ class DeltaSaveKernelTest {
         assertTrue(Files.isRegularFile(file));
 
         byte[] before = Files.readAllBytes(file);
-        ok(kernel.execute("Laai.session().putDelta(\"probe\", Laai.session().delta(\"probe\").withMetadata(\"note\", \"second\"));"));
+        ok(kernel.execute("Laai.session().putDelta(\"probe\", new laai.intervention.Delta(new float[] {1, 2, 3, 4}, "
+                + "0, laai.model.Site.HEADS, 2, Map.of(\"task\", \"probe\", \"note\", \"second\")));"));
         CellResult again = kernel.execute("%delta save probe --file " + file);
         assertEquals("error", again.status(), again.toString());
         assertTrue(again.traceback().contains("already exists") && again.traceback().contains("--overwrite"),

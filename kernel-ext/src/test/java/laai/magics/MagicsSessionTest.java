@@ -191,7 +191,7 @@ class MagicsSessionTest {
         assertEquals(List.of("delta-selected"), test.stringColumn("method").asList());
         assertTrue(test.name().contains("test pairs scored once: N 3: layer "), test.name());
         List<ResultRow> kept = Laai.session().allRows();
-        assertEquals(List.of("delta-selected"), kept.subList(before, kept.size()).stream().map(ResultRow::method).toList(),
+        assertEquals(List.of("delta-selected"), kept.subList(before, kept.size()).stream().map(r -> r.method().label()).toList(),
                 "validation rows are not kept as results");
         assertEquals(2, Laai.session().lastSweep().deltas().size());
 

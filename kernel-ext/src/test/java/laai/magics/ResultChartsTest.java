@@ -10,13 +10,14 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 
 import laai.eval.ItemScores;
+import laai.eval.Method;
 import laai.eval.ResultRow;
 
 /** The kernel's charts put each point at the pooled mean and draw its interval as an error bar. */
 class ResultChartsTest {
 
     private static ResultRow row(String method, long seed, double... exact) {
-        return ResultRow.measured(method, "antonym", method.startsWith("delta") ? 1 : -1, "heads", 0.01, 0.01, 4, seed,
+        return ResultRow.measured(Method.of(method), "antonym", Method.of(method).isDelta() ? 1 : -1, "heads", 0.01, 0.01, 4, seed,
                 2, 10, 1.0, "fv", ItemScores.ofRun(exact, exact, null));
     }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.eval.Experiment;
 import laai.eval.GroupResult;
+import laai.eval.Method;
 import laai.eval.ModelSpec;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
@@ -95,7 +96,7 @@ class SparkSweepTest {
             assertEquals(withoutSeconds(inProcess.get(i)), withoutSeconds(onSpark.get(i)), "row " + i);
         }
         // Doubles compared by their bits, NaN included: "equal" above could hide nothing, but say it.
-        assertTrue(inProcess.stream().anyMatch(r -> r.method().equals("delta") && r.activeHeads() >= 0));
+        assertTrue(inProcess.stream().anyMatch(r -> r.method() == Method.DELTA && r.activeHeads() >= 0));
         plan.deltas(results).forEach((run, t) -> {
             assertArrayEquals(deltasInProcess.get(run.deltaKey()).values(), t.delta().values(), run.describe());
             assertEquals("demo", t.delta().metadata().get("model"));
@@ -153,7 +154,7 @@ class SparkSweepTest {
     void aRunThatFailsOnAnExecutorIsNamedInTheDriversError() {
         // Past the plan's checks on purpose (a plan made with SweepPlan.of would refuse it): N larger than the task.
         Experiment.Settings tooMany = quick().withTrain(antonym.size() + 1);
-        RunSpec run = RunSpec.of(0, RunSpec.Method.ZERO_SHOT, "antonym", tooMany, laai.eval.Scorer.DEFAULT);
+        RunSpec run = RunSpec.of(0, Method.ZERO_SHOT, "antonym", tooMany, laai.eval.Scorer.DEFAULT);
         SweepPlan bad = new SweepPlan(List.of(run), List.of(new RunGroup(0, antonym, List.of(run))));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new SparkSweep().run(bad, demo(), "local[1]", r -> {}));
