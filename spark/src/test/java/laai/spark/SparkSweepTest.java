@@ -1,22 +1,16 @@
 package laai.spark;
 
-import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
 import laai.eval.Experiment;
 import laai.eval.GroupResult;
 import laai.eval.Method;
 import laai.eval.ModelSpec;
-import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
 import laai.eval.RunGroup;
 import laai.eval.RunSpec;
-import laai.eval.Sweep;
 import laai.eval.SweepPlan;
 import laai.intervention.Optimizer;
 import laai.intervention.Solver;
-import laai.model.Llama;
 import laai.model.Site;
-import laai.model.TextTokenizer;
 import laai.runtime.Djl;
 import laai.tasks.PromptTemplate;
 import laai.tasks.Task;
@@ -76,13 +70,8 @@ class SparkSweepTest {
         ModelSpec spec = demo();
         SweepPlan plan = plan(spec);
         assertEquals(4, plan.groups().size());
-        List<ResultRow> inProcess;
-        Map<String, laai.intervention.Delta> deltasInProcess;
-        try (Llama m = Llama.load(DEMO, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(DEMO)) {
-            Sweep sweep = new Sweep(new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), spec.name()));
-            inProcess = sweep.run(plan, null);
-            deltasInProcess = Map.copyOf(sweep.deltas());
-        }
+        List<ResultRow> inProcess = InProcessReference.get().rows();
+        Map<String, laai.intervention.Delta> deltasInProcess = InProcessReference.get().deltas();
         List<GroupResult> finished = new ArrayList<>();
         int loadsBefore = WorkerModels.LOADS.get();
         List<GroupResult> results = new SparkSweep().run(plan, spec, "local[2]", finished::add);
