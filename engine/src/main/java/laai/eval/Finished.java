@@ -10,7 +10,7 @@ import laai.intervention.Delta;
  * as the run's listener; when the run is interrupted, its caller reads here what to print, save
  * or keep. Everything else is passed on to {@code next} (a progress display).
  */
-public final class Finished implements RunListener {
+public final class Finished extends StepsPassedOn {
 
     /** A Δ trained for {@code job}; {@link #complete()} says whether its training ran to its end. */
     public record TrainedDelta(Experiment.Job job, Experiment.Trained trained) {
@@ -29,17 +29,8 @@ public final class Finished implements RunListener {
     private final List<ResultRow> rows = new ArrayList<>();
 
     public Finished(RunListener next) {
+        super(next);
         this.next = RunListener.orNone(next);
-    }
-
-    @Override
-    public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
-        next.onStep(step, steps, loss, objective, activeHeads);
-    }
-
-    @Override
-    public void onStep(int delta, int count, int step, int steps, double loss, double objective, int activeHeads) {
-        next.onStep(delta, count, step, steps, loss, objective, activeHeads);
     }
 
     @Override

@@ -56,17 +56,7 @@ public final class Sweep {
         RunListener report = RunListener.orNone(listener);
         losses.clear();
         deltas.clear();
-        RunListener keep = new RunListener() {
-            @Override
-            public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
-                report.onStep(step, steps, loss, objective, activeHeads);
-            }
-
-            @Override
-            public void onStep(int delta, int count, int step, int steps, double loss, double objective, int heads) {
-                report.onStep(delta, count, step, steps, loss, objective, heads);
-            }
-
+        RunListener keep = new StepsPassedOn(report) {
             @Override
             public void deltaTrained(Experiment.Job job, Experiment.Trained t) {
                 // Kept as each batch ends, so an interrupted sweep still holds what it trained.

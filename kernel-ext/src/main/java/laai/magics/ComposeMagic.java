@@ -8,10 +8,10 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import laai.eval.Composition;
 import laai.eval.Experiment;
+import laai.eval.StepsPassedOn;
 import laai.eval.Finished;
 import laai.eval.Method;
 import laai.eval.ResultRow;
-import laai.eval.RunListener;
 import laai.eval.SeedAggregate;
 import laai.report.ResultTables;
 import laai.runtime.Interrupted;
@@ -154,25 +154,16 @@ final class ComposeMagic implements MagicCommand {
      * (zero-shot, delta-sum, delta-reoptimized, delta-fitted, delta-sum-refined), so each row says
      * what comes next. Everything goes on to the progress bar.
      */
-    private static final class Phases implements RunListener {
+    private static final class Phases extends StepsPassedOn {
         private final TrainingProgress progress;
         private final Composition.Beyond beyond;
         private final String chained;
 
         Phases(TrainingProgress progress, Composition.Beyond beyond, String chained) {
+            super(progress);
             this.progress = progress;
             this.beyond = beyond;
             this.chained = chained;
-        }
-
-        @Override
-        public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
-            progress.onStep(step, steps, loss, objective, activeHeads);
-        }
-
-        @Override
-        public void onStep(int delta, int deltas, int step, int steps, double loss, double objective, int activeHeads) {
-            progress.onStep(delta, deltas, step, steps, loss, objective, activeHeads);
         }
 
         @Override

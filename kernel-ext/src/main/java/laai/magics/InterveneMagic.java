@@ -8,10 +8,10 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import laai.eval.Controls;
 import laai.eval.Experiment;
+import laai.eval.StepsPassedOn;
 import laai.eval.Finished;
 import laai.eval.Method;
 import laai.eval.ResultRow;
-import laai.eval.RunListener;
 import laai.eval.SeedAggregate;
 import laai.report.ResultTables;
 import laai.runtime.Interrupted;
@@ -208,7 +208,7 @@ final class InterveneMagic implements MagicCommand {
      * the check after each training: a Δ whose optimisation diverged stops the run before it is
      * evaluated ({@link TrainingChecks}). Everything goes on to {@code finished}.
      */
-    private static final class Phases implements RunListener {
+    private static final class Phases extends StepsPassedOn {
         private final Finished finished;
         private final TrainingProgress progress;
         private final String baselines;
@@ -217,21 +217,12 @@ final class InterveneMagic implements MagicCommand {
         private boolean baselinesNoted;
 
         Phases(Finished finished, TrainingProgress progress, String baselines, Experiment.Settings settings, long[] seeds) {
+            super(finished);
             this.finished = finished;
             this.progress = progress;
             this.baselines = baselines;
             this.settings = settings;
             this.seeds = seeds;
-        }
-
-        @Override
-        public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
-            finished.onStep(step, steps, loss, objective, activeHeads);
-        }
-
-        @Override
-        public void onStep(int delta, int deltas, int step, int steps, double loss, double objective, int activeHeads) {
-            finished.onStep(delta, deltas, step, steps, loss, objective, activeHeads);
         }
 
         @Override

@@ -8,8 +8,8 @@ import java.util.Locale;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import laai.eval.Experiment;
+import laai.eval.StepsPassedOn;
 import laai.eval.Finished;
-import laai.eval.RunListener;
 import laai.eval.Transfer;
 import laai.runtime.Interrupted;
 import laai.tasks.Task;
@@ -96,24 +96,15 @@ final class TransferMagic implements MagicCommand {
     }
 
     /** Says, once every Δ is trained, that the n × n evaluations follow; passes steps on to the bar. */
-    private static final class Evaluating implements RunListener {
+    private static final class Evaluating extends StepsPassedOn {
         private final TrainingProgress progress;
         private final int tasks;
         private int trained;
 
         Evaluating(TrainingProgress progress, int tasks) {
+            super(progress);
             this.progress = progress;
             this.tasks = tasks;
-        }
-
-        @Override
-        public void onStep(int step, int steps, double loss, double objective, int activeHeads) {
-            progress.onStep(step, steps, loss, objective, activeHeads);
-        }
-
-        @Override
-        public void onStep(int delta, int deltas, int step, int steps, double loss, double objective, int activeHeads) {
-            progress.onStep(delta, deltas, step, steps, loss, objective, activeHeads);
         }
 
         @Override
