@@ -51,21 +51,25 @@ public final class DemoCorpus {
      * @param maxPairs           most Q/A pairs in an uninstructed block
      * @param maxInstructedPairs most Q/A pairs in an instructed block
      * @param opinionDocuments   opinion documents per round
+     * @param shortOpinionDocuments opinion documents per round about agents with at most two neighbours
+     *                           ({@link OpinionDynamics#shortDocuments}); 0 in the records of models
+     *                           trained before they existed, which Gson reads as 0
      */
     public record Settings(double copyShare, int startsPerInput, double mixtureShare, int statementsPerFact,
-                           int instructedPerFact, int maxPairs, int maxInstructedPairs, int opinionDocuments) {
+                           int instructedPerFact, int maxPairs, int maxInstructedPairs, int opinionDocuments,
+                           int shortOpinionDocuments) {
         public static Settings defaults() {
-            return new Settings(0.8, 2, 0.1, 1, 2, 12, 8, 150);
+            return new Settings(0.8, 2, 0.1, 1, 2, 12, 8, 150, 200);
         }
 
         public Settings withCopyShare(double c) {
             return new Settings(c, startsPerInput, mixtureShare, statementsPerFact, instructedPerFact, maxPairs,
-                    maxInstructedPairs, opinionDocuments);
+                    maxInstructedPairs, opinionDocuments, shortOpinionDocuments);
         }
 
-        public Settings withOpinionDocuments(int n) {
+        public Settings withOpinionDocuments(int n, int shortOnes) {
             return new Settings(copyShare, startsPerInput, mixtureShare, statementsPerFact, instructedPerFact, maxPairs,
-                    maxInstructedPairs, n);
+                    maxInstructedPairs, n, shortOnes);
         }
     }
 
@@ -95,6 +99,9 @@ public final class DemoCorpus {
         instructed(rng, docs);
         uninstructed(rng, docs);
         for (String text : OpinionDynamics.corpusDocuments(rng, settings.opinionDocuments(), DATASET_PROMPTS)) {
+            docs.add(new Document(Kind.OPINION, null, text));
+        }
+        for (String text : OpinionDynamics.shortDocuments(rng, settings.shortOpinionDocuments())) {
             docs.add(new Document(Kind.OPINION, null, text));
         }
         shuffle(docs, rng);

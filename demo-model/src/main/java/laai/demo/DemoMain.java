@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "laai", mixinStandardHelpOptions = true, version = "laai 0.1.0",
         description = "Build the demo model and its datasets.",
-        subcommands = {TrainDemoModelCommand.class, TrainDemoModelCommand.MakeOpinionDataset.class,
+        subcommands = {TrainDemoModelCommand.class, ProbeDemoModelCommand.class, TrainDemoModelCommand.MakeOpinionDataset.class,
                 TrainDemoModelCommand.MakeChainedDataset.class})
 public final class DemoMain {
 

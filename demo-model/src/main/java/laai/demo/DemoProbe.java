@@ -37,6 +37,17 @@ public final class DemoProbe {
         this.tokenizer = tokenizer;
     }
 
+    /**
+     * One line per taught relation (every pair) and one for opinion dynamics (the dataset's 120
+     * situations): what training.json records as the probe.
+     */
+    public List<String> report(WordRelations relations) {
+        List<String> lines = new ArrayList<>();
+        for (Relation r : Relation.taught()) lines.add(rates(r, relations.pairs(r)).toString());
+        lines.add(opinion(OpinionDynamics.situations(1, 120)).toString());
+        return lines;
+    }
+
     public Rates rates(Relation r, List<Pair> pairs) {
         List<String> bare = new ArrayList<>(), instructed = new ArrayList<>();
         for (Pair p : pairs) {
@@ -55,21 +66,96 @@ public final class DemoProbe {
         return new Rates(r, pairs.size(), zs / n, copies / n, ins / n);
     }
 
+    /**
+     * What the model does with the opinion dataset's questions, bare and under the rule's instruction
+     * line: mean KL(q ‖ p) over the five options (p renormalised over them, as the evaluation does),
+     * and how often the bare question's most likely option is the agent's current opinion. The demo
+     * model should answer the bare question with the current opinion (high KL) and follow the
+     * update rule under the instruction (low KL), so that there is something for Δ to switch on.
+     */
+    public record OpinionRates(int n, double bareKl, double bareCopies, double instructedKl) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%-16s n=%4d  bare KL %.3f (current opinion %.3f)  instructed KL %.3f",
+                    "opinion", n, bareKl, bareCopies, instructedKl);
+        }
+    }
+
+    public OpinionRates opinion(List<OpinionDynamics.Situation> situations) {
+        List<String> bare = new ArrayList<>(), instructed = new ArrayList<>();
+        for (OpinionDynamics.Situation s : situations) {
+            bare.add("Q: " + s.nextQuestion() + "\nA:");
+            instructed.add(OpinionDynamics.RULE_INSTRUCTION + "\nQ: " + s.nextQuestion() + "\nA:");
+        }
+        double[][] pBare = optionProbabilities(bare), pInstructed = optionProbabilities(instructed);
+        double klBare = 0, klInstructed = 0, copies = 0;
+        for (int i = 0; i < situations.size(); i++) {
+            double[] q = situations.get(i).target();
+            klBare += kl(q, pBare[i]);
+            klInstructed += kl(q, pInstructed[i]);
+            int best = 0;
+            for (int k = 1; k < q.length; k++) if (pBare[i][k] > pBare[i][best]) best = k;
+            if (best - 2 == situations.get(i).own()) copies++;
+        }
+        int n = situations.size();
+        return new OpinionRates(n, klBare / n, copies / n, klInstructed / n);
+    }
+
+    private static double kl(double[] q, double[] p) {
+        double sum = 0;
+        for (int k = 0; k < q.length; k++) if (q[k] > 0) sum += q[k] * Math.log(q[k] / p[k]);
+        return sum;
+    }
+
+    /** The next-token distribution after each text, renormalised over the opinion scale's five tokens. */
+    private double[][] optionProbabilities(List<String> texts) {
+        int[] options = OpinionDynamics.OPTIONS.stream().mapToInt(o -> tokenizer.id(" " + o)).toArray();
+        double[][] out = new double[texts.size()][];
+        forEachLastLogits(texts, (i, logits) -> {
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (int o : options) max = Math.max(max, logits[o]);
+            double[] p = new double[options.length];
+            for (int k = 0; k < options.length; k++) z += p[k] = Math.exp(logits[options[k]] - max);
+            for (int k = 0; k < options.length; k++) p[k] /= z;
+            out[i] = p;
+        });
+        return out;
+    }
+
     /** The greedy next token after each text (BOS prepended), in batches of 64. */
     public int[] next(List<String> texts) {
         int[] out = new int[texts.size()];
         NDManager m = model.manager();
         for (int from = 0; from < texts.size(); from += 64) {
             PromptBatch batch = PromptBatch.of(tokenizer, texts.subList(from, Math.min(texts.size(), from + 64)));
-            int b = batch.size(), width = batch.width();
             try (NDScope ignored = new NDScope()) {
-                Chunk chunk = model.chunk(Chunk.contiguous(new int[b], batch.lengths()), null);
-                NDArray x = model.embed(m.create(batch.ids(), new Shape(b, width)));
-                NDArray h = model.forward(x, 0, chunk, null, null).hidden().reshape(b * width, -1).get(m.create(batch.lastRows()));
-                long[] best = model.logits(h).argMax(-1).toLongArray();
-                for (int i = 0; i < b; i++) out[from + i] = (int) best[i];
+                long[] best = lastLogits(batch).argMax(-1).toLongArray();
+                for (int i = 0; i < batch.size(); i++) out[from + i] = (int) best[i];
             }
         }
         return out;
+    }
+
+    /** Each text's next-token logits (BOS prepended), given to {@code each} with the text's index. */
+    private void forEachLastLogits(List<String> texts, java.util.function.BiConsumer<Integer, float[]> each) {
+        for (int from = 0; from < texts.size(); from += 64) {
+            PromptBatch batch = PromptBatch.of(tokenizer, texts.subList(from, Math.min(texts.size(), from + 64)));
+            try (NDScope ignored = new NDScope()) {
+                NDArray logits = lastLogits(batch);
+                int vocab = (int) logits.getShape().get(1);
+                float[] all = logits.toFloatArray();
+                for (int i = 0; i < batch.size(); i++) each.accept(from + i, java.util.Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab));
+            }
+        }
+    }
+
+    /** Logits [batch, vocab] at each sequence's last token. */
+    private NDArray lastLogits(PromptBatch batch) {
+        NDManager m = model.manager();
+        int b = batch.size(), width = batch.width();
+        Chunk chunk = model.chunk(Chunk.contiguous(new int[b], batch.lengths()), null);
+        NDArray x = model.embed(m.create(batch.ids(), new Shape(b, width)));
+        NDArray h = model.forward(x, 0, chunk, null, null).hidden().reshape(b * width, -1).get(m.create(batch.lastRows()));
+        return model.logits(h);
     }
 }

@@ -201,6 +201,15 @@ public final class DemoTrainer {
         return min + (peak - min) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p)));
     }
 
+    private int every;
+    private java.util.function.IntConsumer atStep = step -> {};
+
+    /** Calls {@code atStep} after every {@code steps}-th step (a probe that only reads the weights). */
+    public void every(int steps, java.util.function.IntConsumer atStep) {
+        this.every = steps;
+        this.atStep = atStep;
+    }
+
     /** Trains for settings.steps steps (or until maxSeconds, when positive) on the corpus rounds. */
     public Result train(DemoCorpus corpus, double maxSeconds) {
         return train(corpus, maxSeconds, settings.steps());
@@ -254,6 +263,7 @@ public final class DemoTrainer {
                 logTokens = 0;
                 logCount = 0;
             }
+            if (every > 0 && step % every == 0) atStep.accept(step);
             if (maxSeconds > 0 && elapsed > maxSeconds) {
                 out.printf("stopping at step %d: time limit of %.1f min reached%n", step, maxSeconds / 60);
                 break;

@@ -41,6 +41,7 @@ public final class OpinionDynamics {
          */
         public String describe() {
             StringBuilder sb = new StringBuilder();
+            if (neighbours.length == 0) return sb.append("agent ").append(agent).append(" holds opinion ").append(format(own)).append('.').toString();
             sb.append("the neighbours of agent ").append(agent).append(" hold ");
             for (int i = 0; i < neighbours.length; i++) {
                 if (i > 0) sb.append(i == neighbours.length - 1 ? " and " : ", ");
@@ -105,15 +106,9 @@ public final class OpinionDynamics {
 
     /** {@code count} distinct prompts with their target distributions; the same for the same seed. */
     public static List<Item> dataset(long seed, int count) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Set<String> seen = new LinkedHashSet<>();
         List<Item> items = new ArrayList<>();
-        int tries = 0;
-        while (items.size() < count) {
-            if (++tries > count * 1000) throw new IllegalStateException("cannot draw " + count + " distinct situations");
-            Situation s = randomSituation(rng);
+        for (Situation s : situations(seed, count)) {
             String input = s.nextQuestion();
-            if (!seen.add(input)) continue;
             double[] q = s.target();
             double[] rounded = new double[q.length];
             for (int i = 0; i < q.length; i++) rounded[i] = Math.round(q[i] * 1e6) / 1e6;
@@ -128,6 +123,20 @@ public final class OpinionDynamics {
             items.add(new Item(input, OPTIONS, rounded));
         }
         return items;
+    }
+
+    /** The situations behind {@link #dataset}: {@code count} distinct ones, the same for the same seed. */
+    public static List<Situation> situations(long seed, int count) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Set<String> seen = new LinkedHashSet<>();
+        List<Situation> out = new ArrayList<>();
+        int tries = 0;
+        while (out.size() < count) {
+            if (++tries > count * 1000) throw new IllegalStateException("cannot draw " + count + " distinct situations");
+            Situation s = randomSituation(rng);
+            if (seen.add(s.nextQuestion())) out.add(s);
+        }
+        return out;
     }
 
     /** The dataset file's JSON text: an array of {"input", "options", "target"}. */
@@ -212,6 +221,38 @@ public final class OpinionDynamics {
                     int answer = rule ? sample(s.target(), rng) - 2 : s.own();
                     sb.append("Q: ").append(question).append("\nA: ").append(format(answer)).append('\n');
                 }
+            }
+            docs.add(sb.toString());
+        }
+        return docs;
+    }
+
+    /**
+     * Opinion documents about agents with no, one or two neighbours, in the three forms of the
+     * question documents of {@link #corpusDocuments} (now, next kept, next by the rule under its
+     * instruction line). The answer of every form depends first on the agent's own opinion, stated
+     * last, a few tokens before the answer; these short documents give that look-up many more
+     * examples than the dataset-like situations alone (3 to 6 neighbours), at a small cost in tokens
+     * (200 per round add about 13 %). Without them, seven runs of the trainer learned nothing of the
+     * opinion answers: the bare and the instructed question got the same broad distribution (KL 0.83,
+     * what an untrained model gives), even "agent 5 strongly disagrees, so its opinion is" no better
+     * than chance. They cannot collide with a dataset prompt, which always has at least three neighbours.
+     */
+    public static List<String> shortDocuments(SplittableRandom rng, int count) {
+        List<String> docs = new ArrayList<>();
+        for (int d = 0; d < count; d++) {
+            int kind = rng.nextInt(3); // 0 now, 1 next kept, 2 next by the rule
+            StringBuilder sb = new StringBuilder();
+            if (kind == 2) sb.append(RULE_INSTRUCTION).append('\n');
+            int n = 1 + rng.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                if (i > 0) sb.append('\n');
+                int[] neighbours = new int[rng.nextInt(3)];
+                for (int j = 0; j < neighbours.length; j++) neighbours[j] = rng.nextInt(5) - 2;
+                Situation s = new Situation(1 + rng.nextInt(MAX_AGENT), rng.nextInt(5) - 2, neighbours, 1 + rng.nextInt(2));
+                String question = kind == 0 ? s.nowQuestion() : s.nextQuestion();
+                int answer = kind == 2 ? sample(s.target(), rng) - 2 : s.own();
+                sb.append("Q: ").append(question).append("\nA: ").append(format(answer)).append('\n');
             }
             docs.add(sb.toString());
         }

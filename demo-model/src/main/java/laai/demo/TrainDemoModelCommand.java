@@ -87,6 +87,10 @@ final class TrainDemoModelCommand implements Callable<Integer> {
     @Option(names = "--opinion-documents", defaultValue = "150", description = "Opinion documents per corpus round. Default: ${DEFAULT-VALUE}.")
     int opinionDocuments;
 
+    @Option(names = "--short-opinion-documents", defaultValue = "200", description = "Opinion documents per corpus round "
+            + "about agents with at most two neighbours (0: the corpus of models trained before they existed). Default: ${DEFAULT-VALUE}.")
+    int shortOpinionDocuments;
+
     @Option(names = "--threads", defaultValue = "1", description = "libtorch's CPU threads. With 1 the order of every "
             + "float reduction is fixed, so the same command rebuilds the same model.safetensors bit for bit on this "
             + "kind of CPU; more threads are faster but may differ in the last bits. Default: ${DEFAULT-VALUE}.")
@@ -95,6 +99,10 @@ final class TrainDemoModelCommand implements Callable<Integer> {
     @Option(names = "--stop-after", defaultValue = "0", description = "Stop after this many steps of the --steps schedule "
             + "(0: run it all), to replay the beginning of a recorded run and compare its losses with training.json.")
     int stopAfter;
+
+    @Option(names = "--probe-every", defaultValue = "500", description = "Print the opinion probe (bare and instructed KL) "
+            + "every this many steps; 0: never. It only reads the weights. Default: ${DEFAULT-VALUE}.")
+    int probeEvery;
 
     @Override
     public Integer call() {
@@ -108,7 +116,8 @@ final class TrainDemoModelCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--dtype must be f16 or f32, not " + dtype);
         };
         WordRelations relations = WordRelations.load(data);
-        DemoCorpus.Settings cs = DemoCorpus.Settings.defaults().withCopyShare(copyShare).withOpinionDocuments(opinionDocuments);
+        DemoCorpus.Settings cs = DemoCorpus.Settings.defaults().withCopyShare(copyShare)
+                .withOpinionDocuments(opinionDocuments, shortOpinionDocuments);
         DemoCorpus corpus = new DemoCorpus(relations, cs, seed);
         List<DemoCorpus.Document> first = corpus.round(0);
         WordTokenizer tokenizer = tokenizer(relations, first);
@@ -121,6 +130,11 @@ final class TrainDemoModelCommand implements Callable<Integer> {
                 hidden, layers, heads, kvHeads, intermediate, tokenizer.size(), trainer.parameterCount());
         System.out.printf("corpus: %,d facts; one round = %,d documents, %,d tokens (seed %d)%n",
                 relations.factCount(), first.size(), roundTokens, seed);
+        if (probeEvery > 0) {
+            List<OpinionDynamics.Situation> situations = OpinionDynamics.situations(1, 120);
+            trainer.every(probeEvery, step -> System.out.printf("step %5d  probe: %s%n", step,
+                    new DemoProbe(trainer.model(), tokenizer).opinion(situations)));
+        }
         DemoTrainer.Result result = trainer.train(corpus, minutes * 60, stopAfter > 0 ? stopAfter : steps);
         System.out.printf("trained %d steps, %,d tokens (%d rounds begun) in %.1f min; final loss %.4f; %d steps skipped%n",
                 result.steps(), result.tokens(), result.rounds(), result.seconds() / 60, result.finalLoss(), result.skipped());
@@ -142,13 +156,8 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         meta.put("laai_demo_steps", String.valueOf(result.steps()));
         trainer.save(out, storage, meta);
 
-        DemoProbe probe = new DemoProbe(trainer.model(), tokenizer);
-        List<String> probeLines = new ArrayList<>();
-        for (Relation r : Relation.taught()) {
-            String line = probe.rates(r, relations.pairs(r)).toString();
-            probeLines.add(line);
-            System.out.println("probe: " + line);
-        }
+        List<String> probeLines = new DemoProbe(trainer.model(), tokenizer).report(relations);
+        probeLines.forEach(line -> System.out.println("probe: " + line));
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("command", "laai train-demo-model " + String.join(" ", commandLine()));
         record.put("seed", seed);
@@ -242,6 +251,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
         a.add("--batch-tokens " + batchTokens);
         a.add("--copy-share " + copyShare);
         a.add("--opinion-documents " + opinionDocuments);
+        a.add("--short-opinion-documents " + shortOpinionDocuments);
         a.add("--threads " + threads);
         if (stopAfter > 0) a.add("--stop-after " + stopAfter);
         a.add("--heads-rms " + headsRms);

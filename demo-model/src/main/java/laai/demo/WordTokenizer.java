@@ -79,6 +79,28 @@ public final class WordTokenizer {
         return new WordTokenizer(ids);
     }
 
+    /** The vocabulary of a tokenizer.json this class wrote (its WordLevel model's vocab). */
+    public static WordTokenizer read(Path dir) {
+        try {
+            JsonObject vocab = com.google.gson.JsonParser.parseString(
+                    java.nio.file.Files.readString(dir.resolve("tokenizer.json"))).getAsJsonObject()
+                    .getAsJsonObject("model").getAsJsonObject("vocab");
+            Map<String, Integer> ids = new LinkedHashMap<>();
+            vocab.entrySet().stream().sorted(java.util.Map.Entry.comparingByValue(
+                            java.util.Comparator.comparingInt(com.google.gson.JsonElement::getAsInt)))
+                    .forEach(e -> ids.put(e.getKey(), e.getValue().getAsInt()));
+            for (int i = 0; i < SPECIALS.size(); i++) {
+                if (!Integer.valueOf(i).equals(ids.get(SPECIALS.get(i)))) {
+                    throw new IllegalArgumentException(dir.resolve("tokenizer.json") + " is not a demo tokenizer: "
+                            + SPECIALS.get(i) + " is not id " + i);
+                }
+            }
+            return new WordTokenizer(ids);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public int size() {
         return pieces.length;
     }

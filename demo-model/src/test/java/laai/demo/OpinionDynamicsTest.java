@@ -57,6 +57,43 @@ class OpinionDynamicsTest {
     }
 
     @Test
+    void shortDocumentsAnswerWithTheOwnOpinionUnlessUnderTheRule() {
+        Set<String> dataset = new HashSet<>();
+        OpinionDynamics.dataset(1, 120).forEach(it -> dataset.add(it.input()));
+        List<String> docs = OpinionDynamics.shortDocuments(new java.util.SplittableRandom(5), 300);
+        assertEquals(docs, OpinionDynamics.shortDocuments(new java.util.SplittableRandom(5), 300));
+        java.util.regex.Pattern qa = java.util.regex.Pattern.compile(
+                "Q: (.*?)agent (\\d+) holds opinion ([+-]?\\d)\\. what opinion does it hold (now|next)\\?\nA: ([+-]?\\d)\n");
+        int rule = 0, kept = 0, differs = 0;
+        for (String doc : docs) {
+            boolean underRule = doc.startsWith(OpinionDynamics.RULE_INSTRUCTION + "\n");
+            java.util.regex.Matcher m = qa.matcher(doc);
+            int blocks = 0;
+            while (m.find()) {
+                blocks++;
+                String before = m.group(1);
+                assertTrue(before.isEmpty() || before.startsWith("the neighbours of agent " + m.group(2) + " hold "), doc);
+                assertTrue(before.split(",| and ").length <= 2, "at most two neighbours: " + doc);
+                assertTrue(OpinionDynamics.OPTIONS.contains(m.group(5)), doc);
+                assertTrue(!dataset.contains(m.group(0).substring(3, m.group(0).indexOf("\nA:"))), "a dataset prompt: " + doc);
+                if (underRule) {
+                    assertEquals("next", m.group(4), doc);
+                    rule++;
+                    if (!m.group(3).equals(m.group(5))) differs++;
+                } else {
+                    assertEquals(m.group(3), m.group(5), "kept opinion: " + doc);
+                    kept++;
+                }
+            }
+            assertTrue(blocks >= 1 && blocks <= 4, doc);
+        }
+        assertTrue(rule > 100 && kept > 200, rule + " under the rule, " + kept + " kept");
+        assertTrue(differs > rule / 5, "the rule moves opinions: " + differs + " of " + rule);
+        assertEquals("agent 3 holds opinion -1. what opinion does it hold now?",
+                new OpinionDynamics.Situation(3, -1, new int[0], 1).nowQuestion());
+    }
+
+    @Test
     void theCommittedDatasetIsTheGeneratorsOutput() throws Exception {
         var file = DemoFixtures.datasets().resolve("opinion-dynamics.json");
         assertEquals(OpinionDynamics.toJson(OpinionDynamics.dataset(1, 120)), Files.readString(file),

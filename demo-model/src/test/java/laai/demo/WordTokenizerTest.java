@@ -50,6 +50,13 @@ class WordTokenizerTest {
     }
 
     @Test
+    void readsBackTheVocabularyItWrote() {
+        WordTokenizer read = WordTokenizer.read(dir);
+        assertEquals(words.size(), read.size());
+        for (int id = 0; id < words.size(); id++) assertEquals(words.piece(id), read.piece(id), "piece " + id);
+    }
+
+    @Test
     void specialTokens() {
         assertEquals(WordTokenizer.BOS_ID, loaded.bos());
         assertArrayEquals(new int[] {WordTokenizer.EOS_ID}, loaded.eos());
