@@ -29,6 +29,21 @@ public final class Sweep {
         this.experiment = experiment;
     }
 
+    /**
+     * A sweep that ran elsewhere (a {@link DistributedSweep}): its Δs and loss curves from the
+     * groups' results, in the table's order and by the keys an in-process run gives them, so that
+     * whoever reads {@link #deltas()} cannot tell where it ran. Results may be partial (an
+     * interrupted run): it then holds the Δs of the groups that came back.
+     */
+    public static Sweep of(Experiment experiment, SweepPlan plan, List<GroupResult> results) {
+        Sweep sweep = new Sweep(experiment);
+        plan.deltas(results).forEach((run, t) -> {
+            sweep.losses.put(run.deltaKey(), t.losses());
+            sweep.deltas.put(run.deltaKey(), t.delta());
+        });
+        return sweep;
+    }
+
     public List<ResultRow> run(Task task, Experiment.Settings base, int[] layers, double[] lassos, double[] groupLassos,
                                int[] nTrains, long[] seeds, boolean baselines, RunListener listener) {
         return run(SweepPlan.of(task, base, layers, lassos, groupLassos, nTrains, seeds, baselines,

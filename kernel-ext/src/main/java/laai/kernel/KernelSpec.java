@@ -23,6 +23,30 @@ public final class KernelSpec {
             "-Dfile.encoding=UTF-8",
             "-Dai.djl.offline=true");
 
+    /**
+     * What Spark needs of a Java 17 JVM that runs its driver or a local executor: it reflects into
+     * the JDK. Passed always, so that {@code %sweep --spark} works in any kernel; they only open
+     * packages, and the kernel carries no Spark until that magic loads it. The same list as
+     * bin/laai's spark_opts and the spark module's {@code spark.addOpens} (a test compares them).
+     */
+    public static final List<String> SPARK_JVM_OPTIONS = List.of(
+            "-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+            "-Djdk.reflect.useDirectMethodHandle=false");
+
     private final String displayName;
     private final Path java;
     private final int javaVersion;
@@ -55,6 +79,7 @@ public final class KernelSpec {
         argv.add(classpath);
         argv.addAll(STANDARD_JVM_OPTIONS);
         argv.addAll(ExitGuard.jvmOptions(javaVersion)); // so that a cell's System.exit can be refused
+        argv.addAll(SPARK_JVM_OPTIONS);
         argv.addAll(jvmOptions); // after the standard ones, so a user -D wins
         argv.add(KernelMain.class.getName());
         argv.add("{connection_file}");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.eval.Experiment;
+import laai.eval.ModelSpec;
 import laai.eval.PromptEncoder;
 import laai.kernel.MagicException;
 import laai.model.Llama;
@@ -93,6 +94,15 @@ public final class LoadedModel implements AutoCloseable {
 
     public Experiment experiment() {
         return experiment;
+    }
+
+    /**
+     * How another JVM loads this same model (a Spark executor): the folder, device, dtype and
+     * precision asked for here, with libtorch's thread count {@code torchThreads} (0: that JVM's own).
+     */
+    ModelSpec spec(int torchThreads) {
+        return new ModelSpec(dir.toAbsolutePath().normalize().toString(), request.device(),
+                request.dtype() == DataType.FLOAT16 ? "f16" : "f32", request.matmulPrecision(), torchThreads);
     }
 
     /** The float32 matmul precision set when this model was loaded (process-wide). */

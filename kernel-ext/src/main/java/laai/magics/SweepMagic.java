@@ -12,10 +12,14 @@ import org.knowm.xchart.internal.chartpart.Chart;
 
 import laai.eval.Experiment;
 import laai.eval.Finished;
+import laai.eval.GroupResult;
 import laai.eval.LayerSelection;
+import laai.eval.ModelSpec;
 import laai.eval.ResultRow;
 import laai.eval.SeedAggregate;
 import laai.eval.Sweep;
+import laai.eval.SweepPlan;
+import laai.kernel.MagicException;
 import laai.report.Plots;
 import laai.report.ResultTables;
 import laai.runtime.Interrupted;
@@ -35,7 +39,7 @@ final class SweepMagic implements MagicCommand {
             String.join(System.lineSeparator(),
                     "usage: %sweep --task T --layers 0-5|all [--lasso G,...] [--group-lasso L,...] [--train N,...]",
                     "              [--seeds S,...] [--no-baselines] [--plot auto|layer|train|loss]",
-                    "              [--select [--validation V]]",
+                    "              [--select [--validation V] | --spark MASTER]",
                     "              [--test M] [--steps K] [--lr R] ..."),
             String.join(System.lineSeparator(),
                     "Trains one Δ per combination of layer, γ, λ, N and seed, and evaluates each on its test",
@@ -59,13 +63,18 @@ final class SweepMagic implements MagicCommand {
                     "                        shows the validation table and the test row",
                     "  --validation V        validation pairs per seed for --select (default "
                             + LayerSelection.DEFAULT_VALIDATION + ")",
+                    "  --spark MASTER        run the sweep on Apache Spark: local[2], spark://HOST:PORT, ...; the same",
+                    "                        table, one Spark task per group of batched Δs (needs the spark module's",
+                    "                        jars: -Dlaai.spark.dir or LAAI_SPARK_DIR, default spark/target of the",
+                    "                        repository; the model folder readable at the same path on every worker)",
                     InterventionOptions.help(true)),
             InterventionOptions.declare(MagicsArgs.builder()
                     .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("layers", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("lasso", MagicsArgs.KeywordSpec.ONCE).keyword("group-lasso", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("train", MagicsArgs.KeywordSpec.ONCE).keyword("seeds", MagicsArgs.KeywordSpec.ONCE)
                     .keyword("no-baselines", MagicsArgs.KeywordSpec.ONCE).keyword("plot", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("select", MagicsArgs.KeywordSpec.ONCE).keyword("validation", MagicsArgs.KeywordSpec.ONCE),
+                    .keyword("select", MagicsArgs.KeywordSpec.ONCE).keyword("validation", MagicsArgs.KeywordSpec.ONCE)
+                    .keyword("spark", MagicsArgs.KeywordSpec.ONCE),
                     true)
                     .onlyKnownKeywords().onlyKnownFlags().build(),
             union(InterventionOptions.SWITCHES, Set.of("no-baselines", "select")));
@@ -98,6 +107,11 @@ final class SweepMagic implements MagicCommand {
             throw a.problem("--validation sizes the validation split of --select; add --select or drop it");
         }
         int nValidation = a.integer("validation", LayerSelection.DEFAULT_VALIDATION);
+        String master = a.string("spark", null);
+        if (master != null && (master.isBlank() || select)) {
+            throw a.problem(select ? "--select runs in this process only, not with --spark (a Spark sweep scores every "
+                    + "setting on the test pairs); drop one of them" : "--spark needs a master: local[2], spark://HOST:PORT, ...");
+        }
         Experiment.Settings base = InterventionOptions.runSettings(a, layers[0]);
         Task task = Tasks.fromArgs(a, session).requireRule("%sweep");
         Experiment experiment = session.experiment();
@@ -109,6 +123,10 @@ final class SweepMagic implements MagicCommand {
         }
 
         int runs = layers.length * lassos.length * groupLassos.length * trains.length * seeds.length;
+        if (master != null) {
+            return onSpark(master, task, base, layers, lassos, groupLassos, trains, seeds, !a.isSet("no-baselines"),
+                    runs, plot, session, host);
+        }
         TrainingProgress progress = new TrainingProgress(host, "%sweep " + task.name(), runs,
                 base.optimizer().steps(), InterveneMagic.heads(experiment, base), List.of());
         if (select) {
@@ -127,6 +145,55 @@ final class SweepMagic implements MagicCommand {
             throw InterruptedRun.keepSweep(e, title, finished, session, sweep);
         }
         finish(progress, sweep, runs);
+
+        Table table = ResultTables.of(title, rows);
+        Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
+        session.recordSweep(sweep);
+        session.record(table, rows);
+        session.recordChart(chart);
+        host.show(table);
+        return chart;
+    }
+
+    /**
+     * --spark: the plan the in-process sweep would run (made and checked here, so a malformed sweep
+     * fails before Spark starts), run by the spark module with {@link laai.eval.GroupRunner} on each
+     * group, and shown as the in-process sweep shows it: the same rows, the same plot, the Δs in
+     * lastSweep(). The progress bar counts the rows of the groups that came back. An interrupt
+     * cancels Spark's tasks and keeps the rows and Δs of the groups that had come back.
+     */
+    private static Chart<?, ?> onSpark(String master, Task task, Experiment.Settings base, int[] layers, double[] lassos,
+                                       double[] groupLassos, int[] trains, long[] seeds, boolean baselines, int runs,
+                                       String plot, Session session, Host host) {
+        Experiment experiment = session.experiment();
+        SweepPlan plan = SweepPlan.of(task, base, layers, lassos, groupLassos, trains, seeds, baselines,
+                experiment.scorer(), experiment.model().config());
+        SparkModule.Loaded spark = SparkModule.load(session.repository());
+        // Executors load the session's model folder as it was loaded here; a pinned libtorch thread
+        // count goes to every executor, as the command line's does.
+        ModelSpec model = session.loaded().spec(Integer.getInteger("ai.djl.pytorch.num_threads", 0));
+        String title = String.format(Locale.ROOT, "%%sweep %s on Spark (%s): %d runs", task.name(), master, runs);
+        Host.Progress progress = host.progress(title, plan.runs().size());
+        progress.note(0, "starting Spark: " + plan.groups().size() + " groups");
+        List<GroupResult> arrived = new ArrayList<>();
+        Finished finished = new Finished(null);
+        List<GroupResult> results;
+        try {
+            results = ClusterSweep.run(spark, plan, model, master, r -> {
+                arrived.add(r);
+                r.rows().forEach(finished::rowFinished);
+                progress.note(finished.rows().size(), String.format(Locale.ROOT, "%d/%d groups · finished %s",
+                        arrived.size(), plan.groups().size(), plan.groups().get(r.group()).describe()));
+            });
+        } catch (Interrupted e) {
+            throw InterruptedRun.keepSweep(e, title, finished, session, Sweep.of(experiment, plan, arrived));
+        } catch (IllegalStateException e) {
+            // The spark module's one-line account of a failed sweep (an unknown master, a failed run).
+            throw new MagicException("%sweep: " + e.getMessage(), e);
+        }
+        List<ResultRow> rows = plan.rows(results);
+        Sweep sweep = Sweep.of(experiment, plan, results);
+        progress.finish(summary(sweep, runs));
 
         Table table = ResultTables.of(title, rows);
         Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
@@ -177,18 +244,23 @@ final class SweepMagic implements MagicCommand {
 
     /** Ends the progress display, with a warning where an optimisation diverged. */
     private static void finish(TrainingProgress progress, Sweep sweep, int runs) {
+        progress.finish(summary(sweep, runs));
+    }
+
+    /** The progress display's last line; prints a warning where an optimisation diverged. */
+    private static String summary(Sweep sweep, int runs) {
         List<String> diverged = new ArrayList<>();
         sweep.deltas().forEach((run, delta) -> {
             if (TrainingChecks.diverged(delta)) {
                 diverged.add(run);
             }
         });
-        progress.finish(diverged.isEmpty() ? "done" : diverged.size() + " of " + runs + " runs diverged");
         if (!diverged.isEmpty()) {
             // One bad corner of a grid should not cost the rest of the grid: the table stays, with a warning.
             System.err.println("warning: the optimisation diverged (non-finite loss) in " + String.join("; ", diverged)
                     + "; their rows show the best Δ before that. A smaller --lr avoids it.");
         }
+        return diverged.isEmpty() ? "done" : diverged.size() + " of " + runs + " runs diverged";
     }
 
     private static Chart<?, ?> chart(String plot, int[] layers, int[] trains, List<ResultRow> rows, Sweep sweep) {

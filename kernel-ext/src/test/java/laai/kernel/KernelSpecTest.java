@@ -24,9 +24,25 @@ class KernelSpecTest {
         List<String> argv = spec.argv();
         assertTrue(Path.of(argv.get(0)).isAbsolute(), argv.get(0));
         assertTrue(Files.isExecutable(Path.of(argv.get(0))), "the running JVM's java: " + argv.get(0));
-        assertEquals(List.of("-cp", "a.jar" + File.pathSeparator + "b.jar", "-Djava.awt.headless=true",
-                "-Dfile.encoding=UTF-8", "-Dai.djl.offline=true", "-Xmx2g", "laai.kernel.KernelMain", "{connection_file}"),
-                argv.subList(1, argv.size()));
+        List<String> expected = new java.util.ArrayList<>(List.of("-cp", "a.jar" + File.pathSeparator + "b.jar",
+                "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-Dai.djl.offline=true"));
+        expected.addAll(KernelSpec.SPARK_JVM_OPTIONS);
+        expected.addAll(List.of("-Xmx2g", "laai.kernel.KernelMain", "{connection_file}"));
+        assertEquals(expected, argv.subList(1, argv.size()));
+    }
+
+    /** The kernel's options for Spark are those the spark module's tests and bin/laai run Spark with. */
+    @Test
+    void theSparkOptionsAreTheSparkModulesAndBinLaais() throws Exception {
+        Path repo = Path.of(System.getProperty("laai.repo", "..")).toAbsolutePath().normalize();
+        String pom = Files.readString(repo.resolve("spark/pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<spark.addOpens>(.*?)</spark.addOpens>").matcher(pom);
+        assertTrue(m.find(), "spark/pom.xml names spark.addOpens");
+        assertEquals(List.of(m.group(1).trim().split("\\s+")), KernelSpec.SPARK_JVM_OPTIONS);
+        String script = Files.readString(repo.resolve("bin/laai"));
+        for (String option : KernelSpec.SPARK_JVM_OPTIONS) {
+            assertTrue(script.contains(option), "bin/laai passes " + option);
+        }
     }
 
     @Test

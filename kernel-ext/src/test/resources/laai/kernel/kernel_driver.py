@@ -103,7 +103,8 @@ def main():
     kc = km.client()
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=60)
+        # Generous: on a machine shared with long training runs a JVM can take minutes to start.
+        kc.wait_for_ready(timeout=300)
         answer({"ready": True})
         for line in sys.stdin:
             req = json.loads(line)
