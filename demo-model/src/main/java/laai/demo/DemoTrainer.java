@@ -56,10 +56,6 @@ public final class DemoTrainer {
     public record Settings(int hidden, int layers, int heads, int kvHeads, int intermediate,
                            int steps, double learningRate, int warmupSteps, double minLearningRateRatio,
                            double weightDecay, double clipNorm, int batchTokens, long seed, int logEvery) {
-        public static Settings defaults() {
-            return new Settings(256, 4, 8, 4, 512, 5000, 2.5e-3, 150, 0.1, 0.01, 1.0, 1024, 1, 100);
-        }
-
     }
 
     /**

@@ -36,7 +36,7 @@ class DemoRetrainingTest {
 
         DemoCorpus corpus = new DemoCorpus(DemoFixtures.relations(), corpusSettings, trainer.seed());
         List<DemoCorpus.Document> first = corpus.round(0);
-        if (record.has("corpus_round0_sha256")) { // recorded since the checkpoint of seed 4
+        if (record.has("corpus_round0_sha256")) { // recorded in training.json since December 2026
             assertEquals(record.get("corpus_round0_sha256").getAsString(), TrainDemoModelCommand.roundChecksum(first),
                     "the corpus of the recorded settings");
         }
@@ -44,7 +44,7 @@ class DemoRetrainingTest {
         assertEquals(record.get("vocab").getAsInt(), tokenizer.size());
 
         int threads = JniUtils.getNumThreads();
-        // one thread unless recorded otherwise: seed 4's run was made with OMP_NUM_THREADS=1 (models/demo/README.md)
+        // one thread unless recorded otherwise: runs recorded without `threads` were made with OMP_NUM_THREADS=1
         JniUtils.setNumThreads(record.has("threads") ? record.get("threads").getAsInt() : 1);
         DemoTrainer.Result replay;
         try (PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
