@@ -376,11 +376,8 @@ public final class Experiment {
         report.rowStarted(Method.FEW_SHOT, s);
         t0 = System.nanoTime();
         List<laai.tasks.DistributionTask.Item> pool = split.train();
-        Evaluator.KlMetrics fewShot = evaluator.meanKl(split.test(), i -> {
-            List<laai.tasks.DistributionTask.Item> copy = new ArrayList<>(pool);
-            java.util.Collections.shuffle(copy, new Random(s.seed() * 31 + i.input().hashCode()));
-            return copy.subList(0, Math.min(s.shots(), copy.size()));
-        }, null);
+        Evaluator.KlMetrics fewShot = evaluator.meanKl(split.test(), i -> demonstrations(pool, s.shots(), s.seed(), i.input()),
+                null);
         rows.add(finished(report, klRow(Method.FEW_SHOT, task, s, fewShot, -1, 0, seconds(t0))));
         long trainStart = System.nanoTime();
         List<Example> examples = new ArrayList<>();
@@ -613,14 +610,19 @@ public final class Experiment {
         return demos(split.train(), shots, split.seed());
     }
 
-    /** Every k-shot prompt's demonstrations, here only: shuffled by a seed of the run and the test input. */
     static Function<Pair, List<Pair>> demos(List<Pair> pool, int shots, long seed) {
         if (shots == 0) return p -> List.of();
-        return p -> {
-            List<Pair> copy = new ArrayList<>(pool);
-            java.util.Collections.shuffle(copy, new Random(seed * 31 + p.input().hashCode()));
-            return copy.subList(0, Math.min(shots, copy.size()));
-        };
+        return p -> demonstrations(pool, shots, seed, p.input());
+    }
+
+    /**
+     * Every k-shot prompt's demonstrations (rule pairs and opinion items alike), here only: the pool
+     * shuffled by a seed of the run and the test input, its first k.
+     */
+    static <T> List<T> demonstrations(List<T> pool, int shots, long seed, String input) {
+        List<T> copy = new ArrayList<>(pool);
+        java.util.Collections.shuffle(copy, new Random(seed * 31 + input.hashCode()));
+        return copy.subList(0, Math.min(shots, copy.size()));
     }
 
     ResultRow row(Method method, Split split, Settings s, Evaluator.Metrics m, int activeHeads, int steps, double seconds) {
