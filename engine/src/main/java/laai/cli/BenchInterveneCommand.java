@@ -65,7 +65,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
             ModelConfig c = model.config();
             int l = layer != null ? layer : c.numLayers() / 8;
             if (steps < 1 || rounds < 1) throw new IllegalArgumentException("--steps and --rounds must be at least 1");
-            if (l < 0 || l >= c.numLayers()) throw new IllegalArgumentException("--layer " + l + " out of range 0.." + (c.numLayers() - 1));
+            ModelOptions.checkLayer(c, l);
             Task t = Task.resolve(task, Datasets.dir());
             Split split = Split.of(t, train + shots, 1, seed);
             List<Pair> demos = split.train().subList(train, train + shots);
