@@ -7,6 +7,7 @@ import java.util.Set;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import ai.djl.ndarray.types.DataType;
+import laai.eval.ModelSpec;
 
 /** {@code %model load [DIR] | info | unload}: the session's one model. */
 final class ModelMagic implements MagicCommand {
@@ -56,8 +57,7 @@ final class ModelMagic implements MagicCommand {
                 Path dir = a.has("DIR") ? session.repository().resolve(a.string("DIR", null))
                         : session.repository().defaultModel();
                 String device = a.string("device", "auto");
-                DataType dtype = a.choice("dtype", "f32", List.of("f32", "f16")).equals("f16")
-                        ? DataType.FLOAT16 : DataType.FLOAT32;
+                DataType dtype = ModelSpec.parseDataType(a.choice("dtype", "f32", List.of("f32", "f16")));
                 String precision = a.choice("matmul-precision", "auto", List.of("auto", "highest", "high", "medium"));
                 return session.load(dir, device, dtype, precision).info();
             }
