@@ -21,7 +21,7 @@ import java.util.Locale;
 public final class DemoProbe {
 
     /** Rates over a relation's pairs (or a sample of them). */
-    public record Rates(Relation relation, int n, double zeroShot, double zeroShotCopy, double instructed) {
+    public record Rates(DemoRelation relation, int n, double zeroShot, double zeroShotCopy, double instructed) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%-16s n=%4d  zero-shot %.3f (copies %.3f)  instructed %.3f",
@@ -37,7 +37,7 @@ public final class DemoProbe {
         this.tokenizer = tokenizer;
     }
 
-    public Rates rates(Relation r, List<Pair> pairs) {
+    public Rates rates(DemoRelation r, List<Pair> pairs) {
         List<String> bare = new ArrayList<>(), instructed = new ArrayList<>();
         for (Pair p : pairs) {
             bare.add("Q: " + p.input() + "\nA:");

@@ -144,7 +144,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
 
         DemoProbe probe = new DemoProbe(trainer.model(), tokenizer);
         List<String> probeLines = new ArrayList<>();
-        for (Relation r : Relation.taught()) {
+        for (DemoRelation r : DemoRelation.taught()) {
             String line = probe.rates(r, relations.pairs(r)).toString();
             probeLines.add(line);
             System.out.println("probe: " + line);
@@ -189,7 +189,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
     static WordTokenizer tokenizer(WordRelations relations, List<DemoCorpus.Document> firstRound) {
         WordTokenizer tokenizer = WordTokenizer.fromTexts(
                 DemoCorpus.tokenizerTexts(relations, firstRound, OpinionDynamics.dataset(1, 120)));
-        for (Relation r : Relation.values()) {
+        for (DemoRelation r : DemoRelation.values()) {
             for (Pair p : relations.pairs(r)) {
                 if (!tokenizer.contains(" " + p.output()) || !tokenizer.contains(" " + p.input())) {
                     throw new IllegalStateException("not a single token: " + p);
