@@ -21,7 +21,7 @@ final class BaselineMagic implements MagicCommand {
 
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
 
-    private static final Syntax SYNTAX = new Syntax("baseline",
+    private static final Syntax SYNTAX = Syntax.of("baseline",
             "usage: %baseline zero-shot|few-shot [--task T] [--train N] [--test M] [--seed S] [--shots K] [--scorer fv|strict]",
             String.join(System.lineSeparator(),
                     "Exact match of prompting without Δ on the test pairs of the split that %intervene",
@@ -34,12 +34,7 @@ final class BaselineMagic implements MagicCommand {
                     "  --seed S    seed of the split (default " + DEFAULTS.seed() + ")",
                     "  --shots K   demonstrations per prompt for few-shot (default " + DEFAULTS.shots() + ")",
                     "  --scorer    fv (exact match as Function Vectors scores it, default) or strict"),
-            MagicsArgs.builder().required("METHOD")
-                    .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("train", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("test", MagicsArgs.KeywordSpec.ONCE).keyword("seed", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("shots", MagicsArgs.KeywordSpec.ONCE).keyword("scorer", MagicsArgs.KeywordSpec.ONCE)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            Set.of());
+            MagicsArgs.builder().required("METHOD"), List.of("task", "train", "test", "seed", "shots", "scorer"), Set.of());
 
     @Override
     public Syntax syntax() {
@@ -50,9 +45,9 @@ final class BaselineMagic implements MagicCommand {
     public Object run(Args a, Host host) {
         Session session = Laai.session();
         Method method = Method.of(a.choice("METHOD", null, List.of(Method.ZERO_SHOT.label(), Method.FEW_SHOT.label())));
-        Experiment.Settings s = InterventionOptions.settings(a, 0);
+        Experiment.Settings s = TrainingOptions.settings(a, 0);
         Task task = Tasks.fromArgs(a, session).requireRule("%baseline");
-        Experiment experiment = InterventionOptions.experiment(a, session);
+        Experiment experiment = TrainingOptions.experiment(a, session);
         Split split = experiment.split(task, s);
         int shots = method == Method.ZERO_SHOT ? 0 : s.shots();
         Host.Progress progress = host.progress("%baseline " + method.label() + " on " + task.name(), 1);

@@ -2,6 +2,7 @@ package laai.magics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
@@ -29,7 +30,7 @@ final class ComposeMagic implements MagicCommand {
     /** The CLI's defaults (compose --fit-steps 50 --refine-steps 20). */
     static final Composition.Beyond DEFAULT_BEYOND = new Composition.Beyond(50, 20);
 
-    private static final Syntax SYNTAX = new Syntax("compose",
+    private static final Syntax SYNTAX = TrainingOptions.syntax("compose",
             String.join(System.lineSeparator(),
                     "usage: %compose A B --layer L [--weights a,b] [--fit-steps N] [--refine-steps N] [--train N]",
                     "                [--test M] [--lasso G] [--group-lasso L] [--seed S | --seeds S,...]",
@@ -52,16 +53,9 @@ final class ComposeMagic implements MagicCommand {
                             + DEFAULT_BEYOND.fitSteps() + "; 0: skip)",
                     "  --refine-steps N  optimiser steps from the sum (default " + DEFAULT_BEYOND.refineSteps() + "; 0: skip)",
                     "  --seeds S,...  run at each seed (replaces --seed): each method's mean over seeds, with a",
-                    "                 bootstrap interval over seeds and test items; the Δs kept are the first seed's",
-                    InterventionOptions.help(false)),
-            InterventionOptions.declare(MagicsArgs.builder().required("A").required("B")
-                    .keyword("layer", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("weights", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("fit-steps", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("refine-steps", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("seeds", MagicsArgs.KeywordSpec.ONCE), false)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            InterventionOptions.SWITCHES);
+                    "                 bootstrap interval over seeds and test items; the Δs kept are the first seed's"),
+            MagicsArgs.builder().required("A").required("B"), false,
+            List.of("layer", "weights", "fit-steps", "refine-steps", "seeds"), Set.of());
 
     @Override
     public Syntax syntax() {
@@ -77,11 +71,11 @@ final class ComposeMagic implements MagicCommand {
             throw a.problem("--weights: expected two numbers a,b, got " + weights.length);
         }
         Composition.Beyond beyond = beyond(a);
-        Experiment.Settings s = InterventionOptions.settings(a, layer);
+        Experiment.Settings s = TrainingOptions.settings(a, layer);
         Task taskA = Tasks.resolve(a.required("A"), session.repository()).requireRule("%compose");
         Task taskB = Tasks.resolve(a.required("B"), session.repository()).requireRule("%compose");
-        long[] seeds = InterventionOptions.seeds(a, s);
-        Experiment experiment = InterventionOptions.experiment(a, session);
+        long[] seeds = TrainingOptions.seeds(a, s);
+        Experiment experiment = TrainingOptions.experiment(a, session);
         experiment.checkLayer(layer);
         String chained = taskA.name() + "->" + taskB.name();
 

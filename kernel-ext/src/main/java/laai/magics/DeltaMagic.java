@@ -24,7 +24,7 @@ final class DeltaMagic implements MagicCommand {
 
     private static final String EXTENSION = ".safetensors";
 
-    private static final Syntax SYNTAX = new Syntax("delta",
+    private static final Syntax SYNTAX = Syntax.of("delta",
             String.join(System.lineSeparator(),
                     "usage: %delta save NAME [--file PATH] [--overwrite]",
                     "       %delta load NAME|FILE.safetensors [--file PATH]",
@@ -40,10 +40,7 @@ final class DeltaMagic implements MagicCommand {
                     "         .safetensors file given as NAME)",
                     "  show   plots ‖Δ_h‖ per head: the heads group lasso kept",
                     "  list   a table of the session's Δs"),
-            MagicsArgs.builder().required("ACTION").optional("NAME").keyword("file", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("overwrite", MagicsArgs.KeywordSpec.ONCE)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            Set.of("overwrite"));
+            MagicsArgs.builder().required("ACTION").optional("NAME"), List.of("file"), Set.of("overwrite"));
 
     @Override
     public Syntax syntax() {

@@ -2,6 +2,7 @@ package laai.magics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
@@ -31,7 +32,7 @@ import tech.tablesaw.api.Table;
  */
 final class InterveneMagic implements MagicCommand {
 
-    private static final Syntax SYNTAX = new Syntax("intervene",
+    private static final Syntax SYNTAX = TrainingOptions.syntax("intervene",
             String.join(System.lineSeparator(),
                     "usage: %intervene --task T --layer L [--train N] [--test M] [--lasso G] [--group-lasso L]",
                     "                  [--site heads|residual] [--seed S] [--steps K] [--lr R] [--shots K]",
@@ -55,16 +56,8 @@ final class InterveneMagic implements MagicCommand {
                     "  --controls R  also two rows that need no optimisation (rule tasks; 0: neither, the default):",
                     "                mean-difference (k-shot minus zero-shot activations of the training pairs,",
                     "                added where Δ is) and random-control (Δ's norm on Δ's active heads in R random",
-                    "                directions, averaged); with --seeds, each seed's against that seed's Δ",
-                    InterventionOptions.help(false)),
-            InterventionOptions.declare(MagicsArgs.builder()
-                    .keyword("task", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("layer", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("name", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("seeds", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("controls", MagicsArgs.KeywordSpec.ONCE), false)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            InterventionOptions.SWITCHES);
+                    "                directions, averaged); with --seeds, each seed's against that seed's Δ"),
+            MagicsArgs.builder(), false, List.of("task", "layer", "name", "seeds", "controls"), Set.of());
 
     @Override
     public Syntax syntax() {
@@ -75,12 +68,12 @@ final class InterveneMagic implements MagicCommand {
     public Object run(Args a, Host host) {
         Session session = Laai.session();
         int layer = a.requiredInteger("layer");
-        Experiment.Settings s = InterventionOptions.settings(a, layer);
+        Experiment.Settings s = TrainingOptions.settings(a, layer);
         SessionTask sessionTask = Tasks.fromArgs(a, session);
         String name = a.string("name", sessionTask.name());
-        long[] seeds = InterventionOptions.seeds(a, s);
+        long[] seeds = TrainingOptions.seeds(a, s);
         int controls = controls(a, s, sessionTask);
-        Experiment experiment = InterventionOptions.experiment(a, session);
+        Experiment experiment = TrainingOptions.experiment(a, session);
         experiment.checkLayer(layer);
         if (sessionTask.isDistribution()) {
             return distribution(sessionTask.distribution(), name, s, seeds, experiment, session, host);

@@ -12,7 +12,7 @@ import laai.eval.ModelSpec;
 /** {@code %model load [DIR] | info | unload}: the session's one model. */
 final class ModelMagic implements MagicCommand {
 
-    private static final Syntax SYNTAX = new Syntax("model",
+    private static final Syntax SYNTAX = Syntax.of("model",
             String.join(System.lineSeparator(),
                     "usage: %model load [DIR] [--device auto|cpu|cuda|cuda:N] [--dtype f32|f16]",
                     "                  [--matmul-precision auto|highest|high|medium]",
@@ -34,10 +34,7 @@ final class ModelMagic implements MagicCommand {
                     "                       auto: highest below 100 M parameters, else medium on CPU, high on",
                     "                       CUDA (default auto)",
                     "info shows the loaded model; unload frees it."),
-            MagicsArgs.builder().required("ACTION").optional("DIR")
-                    .keyword("device", MagicsArgs.KeywordSpec.ONCE).keyword("dtype", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("matmul-precision", MagicsArgs.KeywordSpec.ONCE)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
+            MagicsArgs.builder().required("ACTION").optional("DIR"), List.of("device", "dtype", "matmul-precision"),
             Set.of());
 
     @Override

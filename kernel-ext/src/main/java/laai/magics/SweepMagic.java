@@ -31,7 +31,7 @@ final class SweepMagic implements MagicCommand {
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
     private static final List<String> PLOTS = List.of("auto", "layer", "train", "loss");
 
-    private static final Syntax SYNTAX = new Syntax("sweep",
+    private static final Syntax SYNTAX = TrainingOptions.syntax("sweep",
             String.join(System.lineSeparator(),
                     "usage: %sweep --task T --layers 0-5|all [--lasso G,...] [--group-lasso L,...] [--train N,...]",
                     "              [--seeds S,...] [--no-baselines] [--plot auto|layer|train|loss]",
@@ -58,17 +58,10 @@ final class SweepMagic implements MagicCommand {
                     "                        only the chosen setting on the test pairs, once (row delta-selected);",
                     "                        shows the validation table and the test row",
                     "  --validation V        validation pairs per seed for --select (default "
-                            + LayerSelection.DEFAULT_VALIDATION + ")",
-                    InterventionOptions.help(true)),
-            InterventionOptions.declare(MagicsArgs.builder()
-                    .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("layers", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("lasso", MagicsArgs.KeywordSpec.ONCE).keyword("group-lasso", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("train", MagicsArgs.KeywordSpec.ONCE).keyword("seeds", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("no-baselines", MagicsArgs.KeywordSpec.ONCE).keyword("plot", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("select", MagicsArgs.KeywordSpec.ONCE).keyword("validation", MagicsArgs.KeywordSpec.ONCE),
-                    true)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            union(InterventionOptions.SWITCHES, Set.of("no-baselines", "select")));
+                            + LayerSelection.DEFAULT_VALIDATION + ")"),
+            MagicsArgs.builder(), true,
+            List.of("task", "layers", "lasso", "group-lasso", "train", "seeds", "plot", "validation"),
+            Set.of("no-baselines", "select"));
 
     @Override
     public Syntax syntax() {
@@ -98,7 +91,7 @@ final class SweepMagic implements MagicCommand {
             throw a.problem("--validation sizes the validation split of --select; add --select or drop it");
         }
         int nValidation = a.integer("validation", LayerSelection.DEFAULT_VALIDATION);
-        Experiment.Settings base = InterventionOptions.runSettings(a, layers[0]);
+        Experiment.Settings base = TrainingOptions.runSettings(a, layers[0]);
         Task task = Tasks.fromArgs(a, session).requireRule("%sweep");
         Experiment experiment = session.experiment();
         if (allLayers) {
@@ -213,11 +206,5 @@ final class SweepMagic implements MagicCommand {
             }
         }
         return values;
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return Set.copyOf(all);
     }
 }

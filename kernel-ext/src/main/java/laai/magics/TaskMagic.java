@@ -1,5 +1,6 @@
 package laai.magics;
 
+import java.util.List;
 import java.util.Set;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
@@ -10,7 +11,7 @@ final class TaskMagic implements MagicCommand {
 
     private static final int DEFAULT_SHOWN = 5;
 
-    private static final Syntax SYNTAX = new Syntax("task",
+    private static final Syntax SYNTAX = Syntax.of("task",
             "usage: %task NAME|FILE [--show K]",
             String.join(System.lineSeparator(),
                     "Loads a task and makes it the session's current task: later magics use it when they get",
@@ -19,9 +20,7 @@ final class TaskMagic implements MagicCommand {
                     "  NAME|FILE   a name under datasets/ (antonym, synonym, english-french, english-german,",
                     "              opinion-dynamics) or a .json file",
                     "  --show K    show the first K pairs (default " + DEFAULT_SHOWN + ")"),
-            MagicsArgs.builder().required("NAME").keyword("show", MagicsArgs.KeywordSpec.ONCE)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            Set.of());
+            MagicsArgs.builder().required("NAME"), List.of("show"), Set.of());
 
     @Override
     public Syntax syntax() {

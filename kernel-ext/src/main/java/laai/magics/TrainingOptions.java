@@ -1,5 +1,7 @@
 package laai.magics;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,26 +21,32 @@ import laai.model.Site;
  * from the engine, never repeated here, and the engine's settings check the values (as for the
  * CLI), so that help, behaviour and the CLI cannot drift apart.
  */
-final class InterventionOptions {
+final class TrainingOptions {
 
     /** Options that a sweep takes as lists; single values everywhere else. */
-    static final List<String> SWEPT = List.of("lasso", "group-lasso", "train", "seed");
-    static final List<String> RUN = List.of("test", "site", "steps", "lr", "shots", "solver", "patience", "scorer");
-    static final Set<String> SWITCHES = Set.of("every-token", "naive");
+    private static final List<String> SWEPT = List.of("lasso", "group-lasso", "train", "seed");
+    private static final List<String> RUN = List.of("test", "site", "steps", "lr", "shots", "solver", "patience", "scorer");
+    private static final Set<String> SWITCHES = Set.of("every-token", "naive");
 
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
 
-    private InterventionOptions() {
+    private TrainingOptions() {
     }
 
-    /** Adds the run options, and unless {@code sweep} the single-valued swept ones, to a schema. */
-    static MagicsArgs.MagicsArgsBuilder declare(MagicsArgs.MagicsArgsBuilder schema, boolean sweep) {
-        if (!sweep) {
-            SWEPT.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
-        }
-        RUN.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
-        SWITCHES.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
-        return schema;
+    /**
+     * The syntax of a training magic: its own arguments and options, then the run options and
+     * (unless {@code sweep}, which takes them as lists of its own) the single-valued swept ones,
+     * whose help follows {@code details}.
+     */
+    static Syntax syntax(String name, String usage, String details, MagicsArgs.MagicsArgsBuilder positional,
+                         boolean sweep, List<String> options, Set<String> switches) {
+        List<String> all = new ArrayList<>(options);
+        if (!sweep) all.addAll(SWEPT);
+        all.addAll(RUN);
+        Set<String> allSwitches = new HashSet<>(switches);
+        allSwitches.addAll(SWITCHES);
+        return Syntax.of(name, usage, details + System.lineSeparator() + help(sweep), positional, all,
+                Set.copyOf(allSwitches));
     }
 
     /** Settings of one training at {@code layer}. */
