@@ -17,28 +17,25 @@ import laai.tasks.Task;
 import tech.tablesaw.api.Table;
 
 /** {@code %baseline zero-shot|few-shot}: prompting alone, on the same test split Δ is scored on. */
-final class BaselineMagic implements MagicCommand {
+final class BaselineMagic extends MagicCommand {
 
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
 
-    private static final Syntax SYNTAX = Syntax.of("baseline",
-            "usage: %baseline zero-shot|few-shot [--task T] [--train N] [--test M] [--seed S] [--shots K] [--scorer fv|strict]",
-            String.join(System.lineSeparator(),
-                    "Exact match of prompting without Δ on the test pairs of the split that %intervene",
-                    "uses with the same --train, --test and --seed. few-shot draws its K demonstrations",
-                    "from the N training pairs. An interrupt stops it at the next decoding step and keeps",
-                    "nothing (its one row was not finished).",
-                    "  --task T    task name or .json file (default: the task of the last %task)",
-                    "  --train N   training pairs, the demonstration pool (default " + DEFAULTS.nTrain() + ")",
-                    "  --test M    test pairs (default " + DEFAULTS.nTest() + ")",
-                    "  --seed S    seed of the split (default " + DEFAULTS.seed() + ")",
-                    "  --shots K   demonstrations per prompt for few-shot (default " + DEFAULTS.shots() + ")",
-                    "  --scorer    fv (exact match as Function Vectors scores it, default) or strict"),
-            MagicsArgs.builder().required("METHOD"), List.of("task", "train", "test", "seed", "shots", "scorer"), Set.of());
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    BaselineMagic() {
+        super(Syntax.of("baseline",
+                "usage: %baseline zero-shot|few-shot [--task T] [--train N] [--test M] [--seed S] [--shots K] [--scorer fv|strict]",
+                String.join(System.lineSeparator(),
+                        "Exact match of prompting without Δ on the test pairs of the split that %intervene",
+                        "uses with the same --train, --test and --seed. few-shot draws its K demonstrations",
+                        "from the N training pairs. An interrupt stops it at the next decoding step and keeps",
+                        "nothing (its one row was not finished).",
+                        "  --task T    task name or .json file (default: the task of the last %task)",
+                        "  --train N   training pairs, the demonstration pool (default " + DEFAULTS.nTrain() + ")",
+                        "  --test M    test pairs (default " + DEFAULTS.nTest() + ")",
+                        "  --seed S    seed of the split (default " + DEFAULTS.seed() + ")",
+                        "  --shots K   demonstrations per prompt for few-shot (default " + DEFAULTS.shots() + ")",
+                        "  --scorer    fv (exact match as Function Vectors scores it, default) or strict"),
+                MagicsArgs.builder().required("METHOD"), List.of("task", "train", "test", "seed", "shots", "scorer"), Set.of()));
     }
 
     @Override

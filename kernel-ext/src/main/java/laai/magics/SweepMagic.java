@@ -26,46 +26,43 @@ import tech.tablesaw.api.Table;
  * {@code %sweep}: layers × γ × λ × N × seeds in one table (shown first), returning a plot of the
  * swept dimension: exact match per layer, per N, or the loss curves.
  */
-final class SweepMagic implements MagicCommand {
+final class SweepMagic extends MagicCommand {
 
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
     private static final List<String> PLOTS = List.of("auto", "layer", "train", "loss");
 
-    private static final Syntax SYNTAX = TrainingOptions.syntax("sweep",
-            String.join(System.lineSeparator(),
-                    "usage: %sweep --task T --layers 0-5|all [--lasso G,...] [--group-lasso L,...] [--train N,...]",
-                    "              [--seeds S,...] [--no-baselines] [--plot auto|layer|train|loss]",
-                    "              [--select [--validation V]]",
-                    "              [--test M] [--steps K] [--lr R] ..."),
-            String.join(System.lineSeparator(),
-                    "Trains one Δ per combination of layer, γ, λ, N and seed, and evaluates each on its test",
-                    "split; zero-shot and few-shot rows come once per (N, seed). Shows the table, returns a plot",
-                    "(Laai.session().lastSweep() keeps every Δ and loss curve). An interrupt stops it at the next",
-                    "step or batch; it keeps exactly what it finished: the rows, and lastSweep() with the Δs",
-                    "trained (fully or up to the interrupt; their stop_reason says which).",
-                    "  --task T              task name or .json file (default: the task of the last %task)",
-                    "  --layers              layers: 0-5, 1,3,5 or all",
-                    "  --lasso G,...         γ values (default " + DEFAULTS.lasso() + ")",
-                    "  --group-lasso L,...   λ values (default " + DEFAULTS.groupLasso() + ")",
-                    "  --train N,...         training-set sizes, e.g. 1,2,5,10,20,50 (default " + DEFAULTS.nTrain() + ")",
-                    "  --seeds S,...         seeds (default " + DEFAULTS.seed() + ")",
-                    "  --no-baselines        skip the zero-shot and few-shot rows",
-                    "  --plot                auto (per layer when several layers, else per N when several N,",
-                    "                        else loss per step), layer, train or loss",
-                    "  --select              choose the layer (and γ, λ where several) per N on validation pairs held",
-                    "                        out of the pairs outside the test split (best mean exact match over",
-                    "                        seeds; ties: lower layer, then smaller γ, then smaller λ), then score",
-                    "                        only the chosen setting on the test pairs, once (row delta-selected);",
-                    "                        shows the validation table and the test row",
-                    "  --validation V        validation pairs per seed for --select (default "
-                            + LayerSelection.DEFAULT_VALIDATION + ")"),
-            MagicsArgs.builder(), true,
-            List.of("task", "layers", "lasso", "group-lasso", "train", "seeds", "plot", "validation"),
-            Set.of("no-baselines", "select"));
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    SweepMagic() {
+        super(TrainingOptions.syntax("sweep",
+                String.join(System.lineSeparator(),
+                        "usage: %sweep --task T --layers 0-5|all [--lasso G,...] [--group-lasso L,...] [--train N,...]",
+                        "              [--seeds S,...] [--no-baselines] [--plot auto|layer|train|loss]",
+                        "              [--select [--validation V]]",
+                        "              [--test M] [--steps K] [--lr R] ..."),
+                String.join(System.lineSeparator(),
+                        "Trains one Δ per combination of layer, γ, λ, N and seed, and evaluates each on its test",
+                        "split; zero-shot and few-shot rows come once per (N, seed). Shows the table, returns a plot",
+                        "(Laai.session().lastSweep() keeps every Δ and loss curve). An interrupt stops it at the next",
+                        "step or batch; it keeps exactly what it finished: the rows, and lastSweep() with the Δs",
+                        "trained (fully or up to the interrupt; their stop_reason says which).",
+                        "  --task T              task name or .json file (default: the task of the last %task)",
+                        "  --layers              layers: 0-5, 1,3,5 or all",
+                        "  --lasso G,...         γ values (default " + DEFAULTS.lasso() + ")",
+                        "  --group-lasso L,...   λ values (default " + DEFAULTS.groupLasso() + ")",
+                        "  --train N,...         training-set sizes, e.g. 1,2,5,10,20,50 (default " + DEFAULTS.nTrain() + ")",
+                        "  --seeds S,...         seeds (default " + DEFAULTS.seed() + ")",
+                        "  --no-baselines        skip the zero-shot and few-shot rows",
+                        "  --plot                auto (per layer when several layers, else per N when several N,",
+                        "                        else loss per step), layer, train or loss",
+                        "  --select              choose the layer (and γ, λ where several) per N on validation pairs held",
+                        "                        out of the pairs outside the test split (best mean exact match over",
+                        "                        seeds; ties: lower layer, then smaller γ, then smaller λ), then score",
+                        "                        only the chosen setting on the test pairs, once (row delta-selected);",
+                        "                        shows the validation table and the test row",
+                        "  --validation V        validation pairs per seed for --select (default "
+                                + LayerSelection.DEFAULT_VALIDATION + ")"),
+                MagicsArgs.builder(), true,
+                List.of("task", "layers", "lasso", "group-lasso", "train", "seeds", "plot", "validation"),
+                Set.of("no-baselines", "select")));
     }
 
     @Override
