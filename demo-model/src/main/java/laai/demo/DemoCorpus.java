@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  *     prompt format {@code Q: x\nA: y\n\nQ: …}. Every fact appears in one per round.</li>
  * <li>{@link Kind#DEMOS}: Q/A pairs of one relation with no instruction: only the pairs show the
  *     relation. The first pair is drawn so that a bare {@code Q: x\nA:} is ambiguous: x is each task
- *     input in turn, and its relation is {@link Relation#COPY} with probability
+ *     input in turn, and its relation is {@link DemoRelation#COPY} with probability
  *     {@link Settings#copyShare}, otherwise one of the four rule tasks defined for x, uniformly.
  *     (The chained relations appear only under an instruction and in statements.)</li>
  * <li>{@link Kind#MIXTURE}: like DEMOS, but every pair draws its own word and relation that way,
@@ -38,7 +38,7 @@ public final class DemoCorpus {
     public enum Kind { FACTS, INSTRUCTED, DEMOS, MIXTURE, OPINION }
 
     /** One document; {@code relation} is that of INSTRUCTED and DEMOS documents, else null. */
-    public record Document(Kind kind, Relation relation, String text) {}
+    public record Document(Kind kind, DemoRelation relation, String text) {}
 
     /**
      * @param copyShare          probability that an uninstructed block answers its first (or, in a
@@ -116,9 +116,9 @@ public final class DemoCorpus {
     }
 
     private void facts(SplittableRandom rng, List<Document> docs) {
-        record Fact(Relation relation, Pair pair) {}
+        record Fact(DemoRelation relation, Pair pair) {}
         List<Fact> facts = new ArrayList<>();
-        for (Relation r : Relation.taught()) {
+        for (DemoRelation r : DemoRelation.taught()) {
             for (Pair p : relations.pairs(r)) {
                 for (int i = 0; i < settings.statementsPerFact(); i++) facts.add(new Fact(r, p));
             }
@@ -137,9 +137,9 @@ public final class DemoCorpus {
     }
 
     private void instructed(SplittableRandom rng, List<Document> docs) {
-        for (Relation r : Relation.taught()) {
+        for (DemoRelation r : DemoRelation.taught()) {
             List<Pair> pairs = new ArrayList<>();
-            int passes = r == Relation.OPPOSITE_FRENCH || r == Relation.OPPOSITE_GERMAN ? 1 : settings.instructedPerFact();
+            int passes = r == DemoRelation.OPPOSITE_FRENCH || r == DemoRelation.OPPOSITE_GERMAN ? 1 : settings.instructedPerFact();
             for (int k = 0; k < passes; k++) {
                 List<Pair> pass = new ArrayList<>(relations.pairs(r));
                 shuffle(pass, rng);
@@ -156,11 +156,11 @@ public final class DemoCorpus {
 
     private void uninstructed(SplittableRandom rng, List<Document> docs) {
         List<String> inputs = relations.inputs();
-        FactQueue[] queues = new FactQueue[Relation.values().length];
-        for (Relation r : Relation.values()) queues[r.ordinal()] = new FactQueue(relations.pairs(r), rng);
+        FactQueue[] queues = new FactQueue[DemoRelation.values().length];
+        for (DemoRelation r : DemoRelation.values()) queues[r.ordinal()] = new FactQueue(relations.pairs(r), rng);
         for (int s = 0; s < settings.startsPerInput(); s++) {
             for (String x : inputs) {
-                Relation first = draw(x, rng);
+                DemoRelation first = draw(x, rng);
                 List<Pair> pairs = new ArrayList<>();
                 pairs.add(new Pair(x, relations.apply(first, x)));
                 if (rng.nextDouble() < settings.mixtureShare()) {
@@ -171,7 +171,7 @@ public final class DemoCorpus {
                     }
                     docs.add(new Document(Kind.MIXTURE, null, block(pairs, rng)));
                 } else {
-                    int n = first == Relation.COPY ? 1 + rng.nextInt(2) : 2 + rng.nextInt(settings.maxPairs() - 1);
+                    int n = first == DemoRelation.COPY ? 1 + rng.nextInt(2) : 2 + rng.nextInt(settings.maxPairs() - 1);
                     FactQueue q = queues[first.ordinal()];
                     while (pairs.size() < n) {
                         Pair p = q.next();
@@ -184,11 +184,11 @@ public final class DemoCorpus {
     }
 
     /** COPY with probability copyShare, else one of the four rule tasks defined for x, uniformly. */
-    private Relation draw(String x, SplittableRandom rng) {
-        List<Relation> defined = new ArrayList<>(relations.relationsOf(x));
-        defined.remove(Relation.OPPOSITE_FRENCH);
-        defined.remove(Relation.OPPOSITE_GERMAN);
-        if (defined.isEmpty() || rng.nextDouble() < settings.copyShare()) return Relation.COPY;
+    private DemoRelation draw(String x, SplittableRandom rng) {
+        List<DemoRelation> defined = new ArrayList<>(relations.relationsOf(x));
+        defined.remove(DemoRelation.OPPOSITE_FRENCH);
+        defined.remove(DemoRelation.OPPOSITE_GERMAN);
+        if (defined.isEmpty() || rng.nextDouble() < settings.copyShare()) return DemoRelation.COPY;
         return defined.get(rng.nextInt(defined.size()));
     }
 
@@ -240,7 +240,7 @@ public final class DemoCorpus {
     public static List<String> tokenizerTexts(WordRelations relations, List<Document> round, List<OpinionDynamics.Item> opinions) {
         List<String> texts = new ArrayList<>();
         for (Document d : round) texts.add(d.text());
-        for (Relation r : Relation.values()) {
+        for (DemoRelation r : DemoRelation.values()) {
             for (Pair p : relations.pairs(r)) texts.add("Q: " + p.input() + "\nA: " + p.output() + "\n\n");
             texts.addAll(r.instructions);
             for (String t : r.statements) texts.add(t.replace("{x}", "hot").replace("{y}", "cold"));

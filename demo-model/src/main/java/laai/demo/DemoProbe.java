@@ -21,7 +21,7 @@ import java.util.Locale;
 public final class DemoProbe {
 
     /** Rates over a relation's pairs (or a sample of them). */
-    public record Rates(Relation relation, int n, double zeroShot, double zeroShotCopy, double instructed) {
+    public record Rates(DemoRelation relation, int n, double zeroShot, double zeroShotCopy, double instructed) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%-16s n=%4d  zero-shot %.3f (copies %.3f)  instructed %.3f",
@@ -43,12 +43,12 @@ public final class DemoProbe {
      */
     public List<String> report(WordRelations relations) {
         List<String> lines = new ArrayList<>();
-        for (Relation r : Relation.taught()) lines.add(rates(r, relations.pairs(r)).toString());
+        for (DemoRelation r : DemoRelation.taught()) lines.add(rates(r, relations.pairs(r)).toString());
         lines.add(opinion(OpinionDynamics.situations(1, 120)).toString());
         return lines;
     }
 
-    public Rates rates(Relation r, List<Pair> pairs) {
+    public Rates rates(DemoRelation r, List<Pair> pairs) {
         List<String> bare = new ArrayList<>(), instructed = new ArrayList<>();
         for (Pair p : pairs) {
             bare.add("Q: " + p.input() + "\nA:");

@@ -199,7 +199,7 @@ final class TrainDemoModelCommand implements Callable<Integer> {
     static WordTokenizer tokenizer(WordRelations relations, List<DemoCorpus.Document> firstRound) {
         WordTokenizer tokenizer = WordTokenizer.fromTexts(
                 DemoCorpus.tokenizerTexts(relations, firstRound, OpinionDynamics.dataset(1, 120)));
-        for (Relation r : Relation.values()) {
+        for (DemoRelation r : DemoRelation.values()) {
             for (Pair p : relations.pairs(r)) {
                 if (!tokenizer.contains(" " + p.output()) || !tokenizer.contains(" " + p.input())) {
                     throw new IllegalStateException("not a single token: " + p);

@@ -18,25 +18,25 @@ import java.util.Set;
  * antonym → French and antonym → German ({@link Task#chain}), and the identity on the inputs.
  */
 public final class WordRelations {
-    private final Map<Relation, List<Pair>> pairs = new EnumMap<>(Relation.class);
-    private final Map<Relation, Map<String, String>> maps = new EnumMap<>(Relation.class);
+    private final Map<DemoRelation, List<Pair>> pairs = new EnumMap<>(DemoRelation.class);
+    private final Map<DemoRelation, Map<String, String>> maps = new EnumMap<>(DemoRelation.class);
     private final List<String> inputs;
 
     public WordRelations(Task antonym, Task synonym, Task french, Task german) {
-        put(Relation.ANTONYM, antonym.pairs());
-        put(Relation.SYNONYM, synonym.pairs());
-        put(Relation.FRENCH, french.pairs());
-        put(Relation.GERMAN, german.pairs());
-        put(Relation.OPPOSITE_FRENCH, Task.chain(antonym, french).pairs());
-        put(Relation.OPPOSITE_GERMAN, Task.chain(antonym, german).pairs());
+        put(DemoRelation.ANTONYM, antonym.pairs());
+        put(DemoRelation.SYNONYM, synonym.pairs());
+        put(DemoRelation.FRENCH, french.pairs());
+        put(DemoRelation.GERMAN, german.pairs());
+        put(DemoRelation.OPPOSITE_FRENCH, Task.chain(antonym, french).pairs());
+        put(DemoRelation.OPPOSITE_GERMAN, Task.chain(antonym, german).pairs());
         Set<String> in = new LinkedHashSet<>();
-        for (Relation r : List.of(Relation.ANTONYM, Relation.SYNONYM, Relation.FRENCH, Relation.GERMAN)) {
+        for (DemoRelation r : List.of(DemoRelation.ANTONYM, DemoRelation.SYNONYM, DemoRelation.FRENCH, DemoRelation.GERMAN)) {
             for (Pair p : pairs.get(r)) in.add(p.input());
         }
         inputs = List.copyOf(in);
         List<Pair> identity = new ArrayList<>();
         for (String x : inputs) identity.add(new Pair(x, x));
-        put(Relation.COPY, identity);
+        put(DemoRelation.COPY, identity);
     }
 
     /** The four rule datasets of a datasets folder. */
@@ -45,19 +45,19 @@ public final class WordRelations {
                 Task.load(datasets.resolve("english-french.json")), Task.load(datasets.resolve("english-german.json")));
     }
 
-    private void put(Relation r, List<Pair> list) {
+    private void put(DemoRelation r, List<Pair> list) {
         pairs.put(r, List.copyOf(list));
         Map<String, String> m = new LinkedHashMap<>();
         for (Pair p : list) m.put(p.input(), p.output());
         maps.put(r, Collections.unmodifiableMap(m));
     }
 
-    public List<Pair> pairs(Relation r) {
+    public List<Pair> pairs(DemoRelation r) {
         return pairs.get(r);
     }
 
     /** The output of x under r, or null. */
-    public String apply(Relation r, String x) {
+    public String apply(DemoRelation r, String x) {
         return maps.get(r).get(x);
     }
 
@@ -66,17 +66,17 @@ public final class WordRelations {
         return inputs;
     }
 
-    /** The taught relations (not {@link Relation#COPY}) defined for x. */
-    public List<Relation> relationsOf(String x) {
-        List<Relation> out = new ArrayList<>();
-        for (Relation r : Relation.taught()) if (maps.get(r).containsKey(x)) out.add(r);
+    /** The taught relations (not {@link DemoRelation#COPY}) defined for x. */
+    public List<DemoRelation> relationsOf(String x) {
+        List<DemoRelation> out = new ArrayList<>();
+        for (DemoRelation r : DemoRelation.taught()) if (maps.get(r).containsKey(x)) out.add(r);
         return out;
     }
 
     /** Every word of every pair (inputs and outputs), in first-seen order. */
     public List<String> words() {
         Set<String> w = new LinkedHashSet<>();
-        for (Relation r : Relation.values()) {
+        for (DemoRelation r : DemoRelation.values()) {
             for (Pair p : pairs.get(r)) {
                 w.add(p.input());
                 w.add(p.output());
@@ -87,7 +87,7 @@ public final class WordRelations {
 
     public int factCount() {
         int n = 0;
-        for (Relation r : Relation.taught()) n += pairs.get(r).size();
+        for (DemoRelation r : DemoRelation.taught()) n += pairs.get(r).size();
         return n;
     }
 }

@@ -34,14 +34,14 @@ class DemoCorpusTest {
         for (int r = 0; r < 2; r++) {
             List<DemoCorpus.Document> docs = corpus(3).round(r);
             Set<String> lines = new HashSet<>();
-            Map<Relation, StringBuilder> instructed = new HashMap<>();
+            Map<DemoRelation, StringBuilder> instructed = new HashMap<>();
             for (DemoCorpus.Document d : docs) {
                 if (d.kind() == DemoCorpus.Kind.FACTS) lines.addAll(List.of(d.text().split("\n")));
                 if (d.kind() == DemoCorpus.Kind.INSTRUCTED) {
                     instructed.computeIfAbsent(d.relation(), k -> new StringBuilder()).append('\n').append(d.text());
                 }
             }
-            for (Relation relation : Relation.taught()) {
+            for (DemoRelation relation : DemoRelation.taught()) {
                 String qa = instructed.get(relation).toString();
                 for (Pair p : rel.pairs(relation)) {
                     assertTrue(qa.contains("\nQ: " + p.input() + "\nA: " + p.output() + "\n"), relation + " Q/A " + p);
@@ -58,12 +58,12 @@ class DemoCorpusTest {
     @Test
     void theFactsAreTheDatasets() {
         WordRelations rel = DemoFixtures.relations();
-        assertEquals(418, rel.pairs(Relation.ANTONYM).size());
-        assertEquals(502, rel.pairs(Relation.SYNONYM).size());
-        assertEquals(482, rel.pairs(Relation.FRENCH).size());
-        assertEquals(482, rel.pairs(Relation.GERMAN).size());
-        assertEquals("froid", rel.apply(Relation.OPPOSITE_FRENCH, "hot"));
-        assertEquals("kalt", rel.apply(Relation.OPPOSITE_GERMAN, "hot"));
+        assertEquals(418, rel.pairs(DemoRelation.ANTONYM).size());
+        assertEquals(502, rel.pairs(DemoRelation.SYNONYM).size());
+        assertEquals(482, rel.pairs(DemoRelation.FRENCH).size());
+        assertEquals(482, rel.pairs(DemoRelation.GERMAN).size());
+        assertEquals("froid", rel.apply(DemoRelation.OPPOSITE_FRENCH, "hot"));
+        assertEquals("kalt", rel.apply(DemoRelation.OPPOSITE_GERMAN, "hot"));
     }
 
     /**
@@ -74,7 +74,7 @@ class DemoCorpusTest {
     void aBareQuestionIsAmbiguous() {
         WordRelations rel = DemoFixtures.relations();
         List<DemoCorpus.Document> docs = corpus(1).rounds(2);
-        for (Relation task : List.of(Relation.ANTONYM, Relation.SYNONYM, Relation.FRENCH, Relation.GERMAN)) {
+        for (DemoRelation task : List.of(DemoRelation.ANTONYM, DemoRelation.SYNONYM, DemoRelation.FRENCH, DemoRelation.GERMAN)) {
             int n = 0, answered = 0, copied = 0;
             for (DemoCorpus.Document d : docs) {
                 if (d.kind() != DemoCorpus.Kind.DEMOS && d.kind() != DemoCorpus.Kind.MIXTURE) continue;

@@ -56,7 +56,7 @@ class DemoModelTest {
         assertEquals(Files.readString(tmp.resolve("tokenizer.json")), Files.readString(dir.resolve("tokenizer.json")),
                 "the committed tokenizer.json is not what the corpus builder makes for seed " + DemoFixtures.committedSeed());
         try (TextTokenizer t = TextTokenizer.load(dir)) {
-            for (Relation r : Relation.values()) {
+            for (DemoRelation r : DemoRelation.values()) {
                 for (Pair p : DemoFixtures.relations().pairs(r)) assertEquals(1, t.encode(" " + p.output()).length, p.output());
             }
         }
@@ -66,7 +66,7 @@ class DemoModelTest {
     void knowsTheRelationsButABarePromptDoesNotSayWhichOne() {
         try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
             DemoProbe probe = new DemoProbe(m, DemoFixtures.tokenizer());
-            for (Relation r : List.of(Relation.ANTONYM, Relation.SYNONYM, Relation.FRENCH, Relation.GERMAN)) {
+            for (DemoRelation r : List.of(DemoRelation.ANTONYM, DemoRelation.SYNONYM, DemoRelation.FRENCH, DemoRelation.GERMAN)) {
                 DemoProbe.Rates rates = probe.rates(r, DemoFixtures.relations().pairs(r));
                 assertTrue(rates.zeroShot() <= 0.3, rates.toString());
                 assertTrue(rates.instructed() >= 0.9, rates.toString());

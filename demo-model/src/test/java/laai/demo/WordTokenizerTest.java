@@ -70,7 +70,7 @@ class WordTokenizerTest {
     void everyDatasetPairRoundTripsAndEveryAnswerIsOneToken() {
         PromptTemplate t = PromptTemplate.DEFAULT;
         int checked = 0;
-        for (Relation r : Relation.values()) {
+        for (DemoRelation r : DemoRelation.values()) {
             List<Pair> pairs = DemoFixtures.relations().pairs(r);
             for (Pair p : pairs) {
                 roundTrip(t.zeroShot(p.input()) + t.answer(p.output()) + t.end());
@@ -86,7 +86,7 @@ class WordTokenizerTest {
 
     @Test
     void templatesAndInstructionsRoundTrip() {
-        for (Relation r : Relation.values()) {
+        for (DemoRelation r : DemoRelation.values()) {
             for (String s : r.statements) roundTrip(s.replace("{x}", "hot").replace("{y}", "cold") + "\n");
             for (String s : r.instructions) roundTrip(s + "\nQ: big\nA: small\n\n");
         }

@@ -32,9 +32,7 @@ final class ActivationsCommand implements Callable<Integer> {
     public Integer call() {
         Site where = Site.parse(site);
         try (Llama model = options.load(); NDScope ignored = new NDScope()) {
-            if (layer < 0 || layer >= model.config().numLayers()) {
-                throw new IllegalArgumentException("--layer " + layer + " out of range 0.." + (model.config().numLayers() - 1));
-            }
+            ModelOptions.checkLayer(model.config(), layer);
             PromptOptions.validate(ids, model.config().vocabSize());
             RecordActivations record = new RecordActivations(layer, where);
             Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);

@@ -1,14 +1,14 @@
 package laai.cli;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import laai.eval.PromptEncoder;
 import laai.intervention.Example;
 import laai.intervention.FastPath;
+import laai.intervention.LayerFlops;
+import laai.intervention.LossGradient;
 import laai.intervention.LossPath;
 import laai.intervention.NaivePath;
 import laai.intervention.Objective;
@@ -65,7 +65,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
             ModelConfig c = model.config();
             int l = layer != null ? layer : c.numLayers() / 8;
             if (steps < 1 || rounds < 1) throw new IllegalArgumentException("--steps and --rounds must be at least 1");
-            if (l < 0 || l >= c.numLayers()) throw new IllegalArgumentException("--layer " + l + " out of range 0.." + (c.numLayers() - 1));
+            ModelOptions.checkLayer(c, l);
             Task t = Task.resolve(task, Datasets.dir());
             Split split = Split.of(t, train + shots, 1, seed);
             List<Pair> demos = split.train().subList(train, train + shots);
@@ -85,8 +85,8 @@ final class BenchInterveneCommand implements Callable<Integer> {
             r.put("mean_prompt_tokens", promptTokens);
             r.put("fast_layout", FastPath.packs(c, examples) ? "packed" : "stacked");
             r.put("matmul_precision", options.precision.label());
-            try (NaivePath naive = new NaivePath(model, objective, l, where);
-                 FastPath fast = new FastPath(model, objective, l, where)) {
+            try (LossPath naive = new NaivePath(model, objective, l, where);
+                 LossPath fast = new FastPath(model, objective, l, where)) {
                 time(naive, model.manager(), size, 10); // warm-up: JIT and allocator
                 time(fast, model.manager(), size, 10);
                 // Both paths in turn, round after round, and the median of each: a machine that slows
@@ -173,20 +173,9 @@ final class BenchInterveneCommand implements Callable<Integer> {
         Arrays.setAll(all, i -> i);
         float[] delta = new float[size];
         for (int i = 0; i < size; i++) delta[i] = 0.01f * (i % 7 - 3);
-        Engine engine = Engine.getEngine("PyTorch");
+        List<float[]> deltas = java.util.Collections.nCopies(k, delta);
         long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
-            try (NDScope ignored = new NDScope(); GradientCollector gc = engine.newGradientCollector()) {
-                List<NDArray> leaves = new ArrayList<>();
-                for (int d = 0; d < k; d++) {
-                    NDArray leaf = m.create(delta);
-                    leaf.setRequiresGradient(true);
-                    leaves.add(leaf);
-                }
-                gc.backward(path.losses(all, leaves).sum());
-                for (NDArray leaf : leaves) leaf.getGradient().toFloatArray();
-            }
-        }
+        for (int s = 0; s < steps; s++) LossGradient.at(path, m, all, deltas);
         return (System.nanoTime() - t0) / 1e6 / steps;
     }
 
@@ -200,17 +189,11 @@ final class BenchInterveneCommand implements Callable<Integer> {
      */
     static double fastStepFlops(ModelConfig c, List<Example> examples, int layer, Site site) {
         int n = examples.size();
-        int rows = examples.stream().mapToInt(Example::changedPositions).sum();
-        int longest = examples.stream().mapToInt(Example::changedPositions).max().orElse(1);
-        int prefixes = examples.stream().mapToInt(Example::lastPromptPosition).sum();
-        int longestPrefix = examples.stream().mapToInt(Example::lastPromptPosition).max().orElse(0);
         int answerRows = examples.stream().mapToInt(e -> e.isDistribution() ? 1 : e.answer().length).sum();
         double finish = 2.0 * c.qDim() * c.hiddenSize() + 2.0 * 3 * c.hiddenSize() * c.intermediateSize();
         double forward = site == Site.HEADS ? n * finish : 0;
         int above = c.numLayers() - layer - 1;
-        forward += FastPath.packs(c, examples)
-                ? (double) rows * above * layerFlops(c, prefixes + rows)
-                : (double) n * longest * above * layerFlops(c, longestPrefix + longest);
+        forward += above * (FastPath.packs(c, examples) ? LayerFlops.packed(c, examples) : LayerFlops.stacked(c, examples));
         forward += answerRows * 2.0 * c.hiddenSize() * c.vocabSize();
         return 2 * forward;
     }
@@ -223,18 +206,12 @@ final class BenchInterveneCommand implements Callable<Integer> {
      */
     static double naiveStepFlops(ModelConfig c, List<Example> examples, int layer) {
         int width = examples.stream().mapToInt(e -> e.teacherForced().length).max().orElse(1);
-        double perPosition = layerFlops(c, width);
+        double perPosition = LayerFlops.perPosition(c, width);
         double head = 2.0 * c.hiddenSize() * c.vocabSize();
         double positions = (double) examples.size() * width;
         double forward = positions * (c.numLayers() * perPosition + head);
         double backward = positions * ((c.numLayers() - layer) * perPosition + head);
         return forward + backward;
-    }
-
-    /** Forward FLOPs of one layer at one position attending to {@code keys} positions: projections, attention, MLP. */
-    private static double layerFlops(ModelConfig c, int keys) {
-        return 2.0 * c.hiddenSize() * (c.qDim() + 2 * c.kvDim()) + 2.0 * c.qDim() * c.hiddenSize()
-                + 2.0 * 3 * c.hiddenSize() * c.intermediateSize() + 2.0 * 2 * c.qDim() * keys;
     }
 
     /**
@@ -245,7 +222,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
     static double forwardGflops(Llama model, int from, int batch, int width) {
         ModelConfig c = model.config();
         double flops = (double) batch * width
-                * ((c.numLayers() - from) * layerFlops(c, (width + 1) / 2) + 2.0 * c.hiddenSize() * c.vocabSize());
+                * ((c.numLayers() - from) * LayerFlops.perPosition(c, (width + 1) / 2) + 2.0 * c.hiddenSize() * c.vocabSize());
         int reps = (int) Math.max(5, Math.min(200, 2e9 / flops));
         int[] lengths = new int[batch];
         Arrays.fill(lengths, width);

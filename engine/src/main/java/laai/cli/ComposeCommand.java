@@ -42,7 +42,7 @@ final class ComposeCommand implements Callable<Integer> {
         Experiment.Settings settings = options.settings(layer);
         long[] seeds = options.seeds(seedsOption);
         Task a = Task.resolve(tasks[0], Datasets.dir()), b = Task.resolve(tasks[1], Datasets.dir());
-        Finished finished = new Finished(new ProgressBar(!model.json));
+        Finished finished = new Finished(new TerminalProgress(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());

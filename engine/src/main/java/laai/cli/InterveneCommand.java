@@ -51,7 +51,7 @@ final class InterveneCommand implements Callable<Integer> {
         if (controls < 0) throw new IllegalArgumentException("--controls must be ≥ 0 (random directions), got " + controls);
         if (controls > 0 && distribution) throw new IllegalArgumentException("--controls applies to rule tasks, not to " + task);
         if (controls > 0) laai.eval.Controls.checkShots(settings.shots(), settings.nTrain());
-        Finished finished = new Finished(new ProgressBar(!model.json));
+        Finished finished = new Finished(new TerminalProgress(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, laai.tasks.PromptTemplate.DEFAULT), model.name(), options.scorer());

@@ -3,6 +3,7 @@ package laai.cli;
 import ai.djl.ndarray.types.DataType;
 import laai.eval.ModelSpec;
 import laai.model.Llama;
+import laai.model.ModelConfig;
 import laai.runtime.MatmulPrecision;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,15 @@ final class ModelOptions {
 
     DataType dataType() {
         return ModelSpec.parseDataType(dtype);
+    }
+
+    /** The model's one check of a layer ({@link ModelConfig#checkLayer}), its message naming the option. */
+    static void checkLayer(ModelConfig config, int layer) {
+        try {
+            config.checkLayer(layer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
     }
 
     /** The demo model that ships in the repository, where bin/laai says the repository is. */

@@ -54,7 +54,7 @@ final class SweepCommand implements Callable<Integer> {
             + LayerSelection.DEFAULT_VALIDATION + ".") Integer validation;
 
     /** The in-process sweep's progress on stderr (a selection names its validation and test rows there). */
-    private ProgressBar progress;
+    private TerminalProgress progress;
 
     @Override
     public Integer call() {
@@ -83,7 +83,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         int[] swept = Ranges.parse(layers);
         if (spark != null) return onSpark(t, swept);
-        progress = new ProgressBar(!model.json);
+        progress = new TerminalProgress(!model.json);
         Finished finished = new Finished(progress);
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
@@ -151,7 +151,7 @@ final class SweepCommand implements Callable<Integer> {
         ModelSpec spec = model.spec(model.model, Integer.getInteger("ai.djl.pytorch.num_threads", 0));
         SweepPlan plan = plan(t, swept, spec.config());
         DistributedSweep cluster = DistributedSweep.find();
-        ProgressBar progress = ProgressBar.rowsOnly();
+        TerminalProgress progress = TerminalProgress.rowsOnly();
         List<GroupResult> results = cluster.run(plan, spec, spark, r -> {
             if (!model.json) r.rows().forEach(progress::rowFinished);
         });

@@ -55,7 +55,7 @@ final class TableCommand implements Callable<Integer> {
         if (!checkpoint.finished().isEmpty()) {
             System.err.println("continuing from " + checkpointFile + ": finished there " + String.join(", ", checkpoint.finished()));
         }
-        Finished finished = new Finished(model.json ? new ProgressBar(false) : ProgressBar.rowsOnly());
+        Finished finished = new Finished(model.json ? new TerminalProgress(false) : TerminalProgress.rowsOnly());
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());

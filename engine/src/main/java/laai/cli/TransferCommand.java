@@ -33,7 +33,7 @@ final class TransferCommand implements Callable<Integer> {
         if (tasks.size() < 2) throw new IllegalArgumentException("a transfer matrix needs at least two tasks, got " + tasks);
         List<Task> resolved = new ArrayList<>();
         for (String t : tasks) resolved.add(Task.resolve(t, Datasets.dir()));
-        Finished finished = new Finished(new ProgressBar(!model.json));
+        Finished finished = new Finished(new TerminalProgress(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
              Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());

@@ -7,6 +7,7 @@ import laai.intervention.Example;
 import laai.model.AddVector;
 import laai.model.Generator;
 import laai.model.Llama;
+import laai.model.PaddedBatch;
 import laai.model.Positions;
 import laai.model.SiteHook;
 import laai.runtime.Interrupted;
@@ -151,20 +152,10 @@ public final class Evaluator {
 
     /** Logits at each prompt's last token, one forward pass over the right-padded batch. */
     private float[][] lastLogits(long[][] prompts, SiteHook hook) {
-        int batch = prompts.length, width = 0;
-        int[] length = new int[batch];
-        for (int b = 0; b < batch; b++) width = Math.max(width, length[b] = prompts[b].length);
-        long[] flat = new long[batch * width];
-        long[] last = new long[batch];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(prompts[b], 0, flat, b * width, length[b]);
-            last[b] = (long) b * width + length[b] - 1;
-        }
-        var m = model.manager();
-        var chunk = model.chunk(laai.model.Chunk.contiguous(new int[batch], length), null);
-        NDArray x = model.embed(m.create(flat, new ai.djl.ndarray.types.Shape(batch, width)), chunk);
-        NDArray hidden = model.hidden(x, chunk, hook);
-        NDArray rows = hidden.reshape((long) batch * width, -1).get(m.create(last));
+        int batch = prompts.length;
+        PaddedBatch padded = PaddedBatch.of(model, prompts);
+        NDArray hidden = model.hidden(padded.embedded(), padded.chunk(), hook);
+        NDArray rows = padded.rows(hidden, padded.lastRows());
         float[] values = model.logits(rows).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         laai.model.NonFiniteOutputException.check(values, "at the last token of " + batch + " evaluation prompts"
                 + (hook == null ? "" : ", with the intervention"));

@@ -55,34 +55,133 @@ public final class Experiment {
                     false, false, PromptTemplate.DEFAULT);
         }
 
+        /** The defaults at {@code layer}, to change by name: {@code builder(1).seed(3).nTrain(5).build()}. */
+        public static Builder builder(int layer) {
+            return defaults(layer).toBuilder();
+        }
+
+        /** These settings, to change by name. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
         public Settings withPenalty(double lasso, double groupLasso) {
-            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
-                    naivePath, template);
+            return toBuilder().lasso(lasso).groupLasso(groupLasso).build();
         }
 
         public Settings withLayer(int layer) {
-            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
-                    naivePath, template);
+            return toBuilder().layer(layer).build();
         }
 
         public Settings withSeed(long seed) {
-            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
-                    naivePath, template);
+            return toBuilder().seed(seed).build();
         }
 
         public Settings withShots(int shots) {
-            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
-                    naivePath, template);
+            return toBuilder().shots(shots).build();
         }
 
         public Settings withOptimizer(Optimizer.Settings optimizer) {
-            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
-                    naivePath, template);
+            return toBuilder().optimizer(optimizer).build();
         }
 
         public Settings withTrain(int nTrain) {
-            return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
-                    naivePath, template);
+            return toBuilder().nTrain(nTrain).build();
+        }
+
+        /** Settings built by name; {@link #build} checks them as the constructor does. */
+        public static final class Builder {
+            private int layer;
+            private Site site;
+            private double lasso, groupLasso;
+            private int nTrain, nTest;
+            private long seed;
+            private int shots;
+            private Optimizer.Settings optimizer;
+            private boolean everyToken, naivePath;
+            private PromptTemplate template;
+
+            private Builder(Settings s) {
+                layer = s.layer;
+                site = s.site;
+                lasso = s.lasso;
+                groupLasso = s.groupLasso;
+                nTrain = s.nTrain;
+                nTest = s.nTest;
+                seed = s.seed;
+                shots = s.shots;
+                optimizer = s.optimizer;
+                everyToken = s.everyToken;
+                naivePath = s.naivePath;
+                template = s.template;
+            }
+
+            public Builder layer(int layer) {
+                this.layer = layer;
+                return this;
+            }
+
+            public Builder site(Site site) {
+                this.site = site;
+                return this;
+            }
+
+            /** γ, the L1 weight. */
+            public Builder lasso(double lasso) {
+                this.lasso = lasso;
+                return this;
+            }
+
+            /** λ, the per-head group-lasso weight. */
+            public Builder groupLasso(double groupLasso) {
+                this.groupLasso = groupLasso;
+                return this;
+            }
+
+            public Builder nTrain(int nTrain) {
+                this.nTrain = nTrain;
+                return this;
+            }
+
+            public Builder nTest(int nTest) {
+                this.nTest = nTest;
+                return this;
+            }
+
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            public Builder shots(int shots) {
+                this.shots = shots;
+                return this;
+            }
+
+            public Builder optimizer(Optimizer.Settings optimizer) {
+                this.optimizer = optimizer;
+                return this;
+            }
+
+            public Builder everyToken(boolean everyToken) {
+                this.everyToken = everyToken;
+                return this;
+            }
+
+            public Builder naivePath(boolean naivePath) {
+                this.naivePath = naivePath;
+                return this;
+            }
+
+            public Builder template(PromptTemplate template) {
+                this.template = template;
+                return this;
+            }
+
+            public Settings build() {
+                return new Settings(layer, site, lasso, groupLasso, nTrain, nTest, seed, shots, optimizer, everyToken,
+                        naivePath, template);
+            }
         }
     }
 
@@ -277,11 +376,8 @@ public final class Experiment {
         report.rowStarted(Method.FEW_SHOT, s);
         t0 = System.nanoTime();
         List<laai.tasks.DistributionTask.Item> pool = split.train();
-        Evaluator.KlMetrics fewShot = evaluator.meanKl(split.test(), i -> {
-            List<laai.tasks.DistributionTask.Item> copy = new ArrayList<>(pool);
-            java.util.Collections.shuffle(copy, new Random(s.seed() * 31 + i.input().hashCode()));
-            return copy.subList(0, Math.min(s.shots(), copy.size()));
-        }, null);
+        Evaluator.KlMetrics fewShot = evaluator.meanKl(split.test(), i -> demonstrations(pool, s.shots(), s.seed(), i.input()),
+                null);
         rows.add(finished(report, klRow(Method.FEW_SHOT, task, s, fewShot, -1, 0, seconds(t0))));
         long trainStart = System.nanoTime();
         List<Example> examples = new ArrayList<>();
@@ -471,7 +567,7 @@ public final class Experiment {
         meta.put("n_train", String.valueOf(s.nTrain()));
         meta.put("seed", String.valueOf(s.seed()));
         meta.put("steps", String.valueOf(result.stepsRun()));
-        meta.put("solver", s.optimizer().solver().name().toLowerCase(java.util.Locale.ROOT));
+        meta.put("solver", s.optimizer().solver().label());
         meta.put("learning_rate", String.valueOf(s.optimizer().learningRate()));
         meta.put("final_loss", String.valueOf(result.loss()));
         meta.put("stop", result.stop().label());
@@ -514,14 +610,19 @@ public final class Experiment {
         return demos(split.train(), shots, split.seed());
     }
 
-    /** Every k-shot prompt's demonstrations, here only: shuffled by a seed of the run and the test input. */
     static Function<Pair, List<Pair>> demos(List<Pair> pool, int shots, long seed) {
         if (shots == 0) return p -> List.of();
-        return p -> {
-            List<Pair> copy = new ArrayList<>(pool);
-            java.util.Collections.shuffle(copy, new Random(seed * 31 + p.input().hashCode()));
-            return copy.subList(0, Math.min(shots, copy.size()));
-        };
+        return p -> demonstrations(pool, shots, seed, p.input());
+    }
+
+    /**
+     * Every k-shot prompt's demonstrations (rule pairs and opinion items alike), here only: the pool
+     * shuffled by a seed of the run and the test input, its first k.
+     */
+    static <T> List<T> demonstrations(List<T> pool, int shots, long seed, String input) {
+        List<T> copy = new ArrayList<>(pool);
+        java.util.Collections.shuffle(copy, new Random(seed * 31 + input.hashCode()));
+        return copy.subList(0, Math.min(shots, copy.size()));
     }
 
     ResultRow row(Method method, Split split, Settings s, Evaluator.Metrics m, int activeHeads, int steps, double seconds) {

@@ -45,8 +45,9 @@ public record RunSpec(int index, Method method, String task, int layer, String s
     /** The engine's settings of this run (they check themselves again here). */
     public Experiment.Settings settings() {
         Optimizer.Settings o = new Optimizer.Settings(steps, learningRate, Solver.valueOf(solver), patience, tolerance);
-        return new Experiment.Settings(layer, Site.parse(site), gamma, lambda, nTrain, nTest, seed, shots, o,
-                everyToken, naivePath, new PromptTemplate(query, answer, end, separator));
+        return Experiment.Settings.builder(layer).site(Site.parse(site)).lasso(gamma).groupLasso(lambda).nTrain(nTrain)
+                .nTest(nTest).seed(seed).shots(shots).optimizer(o).everyToken(everyToken).naivePath(naivePath)
+                .template(new PromptTemplate(query, answer, end, separator)).build();
     }
 
     /** Its row's method: a Δ without penalty (γ = λ = 0) is the unregularised Δ. */

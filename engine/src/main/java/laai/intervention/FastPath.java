@@ -107,9 +107,9 @@ public final class FastPath implements LossPath {
     private record Sample(KvCache prefix, NDArray atLast, NDArray heads, NDArray answers) {
         void keep() {
             prefix.keep();
-            FastPath.keep(atLast);
-            FastPath.keep(heads);
-            if (answers != null) FastPath.keep(answers);
+            Tensors.keep(atLast);
+            Tensors.keep(heads);
+            if (answers != null) Tensors.keep(answers);
         }
 
         void close() {
@@ -181,9 +181,9 @@ public final class FastPath implements LossPath {
             }
             int axis = packed ? 1 : 0;
             prefix = (packed ? KvCache.pack(caches) : KvCache.stack(caches)).keep();
-            atLast = keep(NDArrays.concat(new NDList(last), axis));
-            heads = site == Site.HEADS ? keep(NDArrays.concat(new NDList(lastHeads), axis)) : null;
-            answers = after.isEmpty() ? null : keep(NDArrays.concat(new NDList(after), axis));
+            atLast = Tensors.keep(NDArrays.concat(new NDList(last), axis));
+            heads = site == Site.HEADS ? Tensors.keep(NDArrays.concat(new NDList(lastHeads), axis)) : null;
+            answers = after.isEmpty() ? null : Tensors.keep(NDArrays.concat(new NDList(after), axis));
             long[] place = new long[rowSample.length];
             int[] sequenceOf = null;
             if (packed) {
@@ -219,7 +219,7 @@ public final class FastPath implements LossPath {
             }
             boolean inOrder = place.length == (long) chunk.batch() * chunk.width();
             for (int r = 0; r < place.length && inOrder; r++) inOrder = place[r] == r;
-            rows = inOrder ? null : keep(model.manager().create(place));
+            rows = inOrder ? null : Tensors.keep(model.manager().create(place));
             int[] groupOfSample = new int[n];
             for (int g = 0, i = 0; g < groups.length; g++) {
                 for (int j = 0; j < sampleCount[g]; j++) groupOfSample[i++] = g;
@@ -230,7 +230,7 @@ public final class FastPath implements LossPath {
                 int sample = packed ? sequenceOf[p] : p / chunk.width();
                 oneHot[p * groups.length + groupOfSample[sample]] = 1;
             }
-            groupOf = keep(model.manager().create(oneHot, new Shape(positions, groups.length)).toType(atLast.getDataType(), false));
+            groupOf = Tensors.keep(model.manager().create(oneHot, new Shape(positions, groups.length)).toType(atLast.getDataType(), false));
         }
 
         void close() {
@@ -254,16 +254,16 @@ public final class FastPath implements LossPath {
         for (int g = 0; g < groups.length; g++) {
             Objective o = objectives.get(groups[g]);
             sampleCount[g] = o.examples().size();
-            rows += o.rowSample.length;
+            rows += o.rows();
             rowEnd[g] = rows;
         }
         int[] rowSample = new int[rows], rowOffset = new int[rows];
         int r = 0;
         for (int g = 0; g < groups.length; g++) {
             Objective o = objectives.get(groups[g]);
-            for (int q = 0; q < o.rowSample.length; q++, r++) {
-                rowSample[r] = examples.size() + o.rowSample[q];
-                rowOffset[r] = o.rowOffset[q];
+            for (int q = 0; q < o.rows(); q++, r++) {
+                rowSample[r] = examples.size() + o.rowSample(q);
+                rowOffset[r] = o.rowOffset(q);
             }
             for (Example e : o.examples()) {
                 examples.add(e);
@@ -277,24 +277,11 @@ public final class FastPath implements LossPath {
 
     /**
      * Whether the steps run the samples packed side by side in one row rather than stacked one per
-     * row. Packed has no padding, but each position is multiplied against every sample's prefix
-     * keys (the mask then discards the others'); stacked pads every sample to the most answer
-     * positions and each prefix to the longest. With short prompts packed costs less, with long
-     * ones (k-shot) stacked can; this compares the multiply-adds of one layer.
+     * row, whichever costs fewer FLOPs in one layer ({@link LayerFlops}). With short prompts packed
+     * costs less, with long ones (k-shot) stacked can.
      */
     public static boolean packs(ModelConfig c, List<Example> examples) {
-        int rows = 0, longest = 0, prefixes = 0, longestPrefix = 0;
-        for (Example e : examples) {
-            rows += e.changedPositions();
-            longest = Math.max(longest, e.changedPositions());
-            prefixes += e.lastPromptPosition();
-            longestPrefix = Math.max(longestPrefix, e.lastPromptPosition());
-        }
-        double dense = c.hiddenSize() * (2.0 * c.qDim() + 2.0 * c.kvDim()) + 3.0 * c.hiddenSize() * c.intermediateSize();
-        double perKey = 2.0 * c.qDim();
-        double packed = rows * (dense + perKey * (prefixes + rows));
-        double stacked = (double) examples.size() * longest * (dense + perKey * (longestPrefix + longest));
-        return packed <= stacked;
+        return LayerFlops.packed(c, examples) <= LayerFlops.stacked(c, examples);
     }
 
     private NDArray embed(long[] ids, Chunk chunk) {
@@ -307,11 +294,6 @@ public final class FastPath implements LossPath {
         if (have == width) return x;
         NDArray zeros = like.getManager().zeros(new Shape(1, width - have, like.getShape().get(2)), like.getDataType());
         return x == null ? zeros : x.concat(zeros, 1);
-    }
-
-    private static NDArray keep(NDArray a) {
-        NDScope.unregister(a);
-        return a;
     }
 
     @Override
@@ -494,7 +476,8 @@ public final class FastPath implements LossPath {
         return a;
     }
 
-    /** [batch, width] of the positions each step runs through the layers: the changed positions, packed or stacked. */
+    /** The changed positions, packed or stacked. */
+    @Override
     public int[] shape() {
         return new int[] {layout.chunk.batch(), layout.chunk.width()};
     }

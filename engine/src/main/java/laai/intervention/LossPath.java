@@ -9,6 +9,12 @@ public interface LossPath extends AutoCloseable {
     /** Δ is [size] on the model's device, in any float type. Returns a scalar. */
     NDArray loss(NDArray delta);
 
+    /**
+     * [batch, width] of the positions each step runs through the layers: what a step costs, and
+     * the shape in which the bench times a plain forward for comparison.
+     */
+    int[] shape();
+
     /** How many Δs the path trains at once, one per objective. */
     default int deltas() {
         return 1;

@@ -1,10 +1,9 @@
 package laai.intervention;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import laai.model.AddVector;
-import laai.model.Chunk;
 import laai.model.Llama;
+import laai.model.PaddedBatch;
 import laai.model.Positions;
 import laai.model.Site;
 
@@ -20,9 +19,8 @@ public final class NaivePath implements LossPath {
     private final Objective objective;
     private final int layer;
     private final Site site;
-    private final NDArray ids;   // [N, longest] teacher-forced inputs, right-padded
-    private final Chunk chunk;
-    private final NDArray rows;
+    private final PaddedBatch batch;  // teacher-forced inputs, right-padded
+    private final long[] rows;        // the rows the loss reads
     private final Positions lastPrompt;
 
     public NaivePath(Llama model, Objective objective, int layer, Site site) {
@@ -32,47 +30,36 @@ public final class NaivePath implements LossPath {
         this.site = site;
         List<Example> examples = objective.examples();
         int n = examples.size();
-        int[] length = new int[n];
+        long[][] sequences = new long[n][];
         int[] last = new int[n];
         for (int i = 0; i < n; i++) {
-            length[i] = examples.get(i).teacherForced().length;
+            sequences[i] = examples.get(i).teacherForced();
             last[i] = examples.get(i).lastPromptPosition();
         }
-        int width = java.util.Arrays.stream(length).max().orElseThrow();
-        long[] flatIds = new long[n * width];
-        for (int i = 0; i < n; i++) {
-            long[] t = examples.get(i).teacherForced();
-            System.arraycopy(t, 0, flatIds, i * width, t.length);
+        batch = PaddedBatch.of(model, sequences);
+        rows = new long[objective.rows()];
+        for (int r = 0; r < rows.length; r++) {
+            int i = objective.rowSample(r);
+            rows[r] = batch.row(i, last[i] + objective.rowOffset(r));
         }
-        ids = model.manager().create(flatIds, new Shape(n, width));
-        chunk = model.chunk(Chunk.contiguous(new int[n], length), null);
-        long[] flat = new long[objective.rowSample.length];
-        for (int r = 0; r < flat.length; r++) {
-            int i = objective.rowSample[r];
-            flat[r] = (long) i * width + last[i] + objective.rowOffset[r];
-        }
-        rows = model.manager().create(flat);
         lastPrompt = Positions.exactly(last);
     }
 
     @Override
     public NDArray loss(NDArray delta) {
         AddVector hook = new AddVector(layer, site, delta, lastPrompt);
-        NDArray hidden = model.forward(model.embed(ids, chunk), 0, chunk, null, hook).hidden();
-        NDArray logits = model.logits(hidden);
-        long[] shape = logits.getShape().getShape();
-        return objective.loss(logits.reshape(shape[0] * shape[1], shape[2]).get(rows));
+        NDArray hidden = model.forward(batch.embedded(), 0, batch.chunk(), null, hook).hidden();
+        return objective.loss(batch.rows(model.logits(hidden), rows));
     }
 
-    /** [batch, width] of the positions each step runs through the layers: every sample padded to the longest. */
+    /** Every sample padded to the longest. */
+    @Override
     public int[] shape() {
-        return new int[] {chunk.batch(), chunk.width()};
+        return new int[] {batch.chunk().batch(), batch.chunk().width()};
     }
 
     @Override
     public void close() {
-        ids.close();
-        chunk.close();
-        rows.close();
+        batch.close();
     }
 }

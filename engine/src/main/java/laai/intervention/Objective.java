@@ -9,14 +9,15 @@ import java.util.List;
 
 /**
  * The smooth part of the objective, (1/N) Σ_i loss_i, computed from the logits of the rows it
- * reads. Row r is sample {@code rowSample[r]} at offset {@code rowOffset[r]} after its last prompt
- * token. Rule tasks read one row per answer token (NLL averaged per sample); distribution tasks
+ * reads. Row r is sample {@link #rowSample rowSample(r)} at offset {@link #rowOffset rowOffset(r)}
+ * after its last prompt token; each loss path lays its positions out its own way and reads these
+ * rows in this order. Rule tasks read one row per answer token (NLL averaged per sample); distribution tasks
  * read the last prompt token and compare the distribution renormalised over the options (KL).
  */
 public final class Objective {
-    final List<Example> examples;
-    final int[] rowSample;
-    final int[] rowOffset;
+    private final List<Example> examples;
+    private final int[] rowSample;
+    private final int[] rowOffset;
     private final boolean distribution;
     private final long[] targets;
     private final float[] weights;
@@ -67,6 +68,21 @@ public final class Objective {
 
     public List<Example> examples() {
         return examples;
+    }
+
+    /** How many rows the loss reads. */
+    int rows() {
+        return rowSample.length;
+    }
+
+    /** The sample row r belongs to. */
+    int rowSample(int r) {
+        return rowSample[r];
+    }
+
+    /** Row r's offset after its sample's last prompt token: 0 is that token, j the j-th answer position. */
+    int rowOffset(int r) {
+        return rowOffset[r];
     }
 
     /** The objective's value from the rows' logits, [rows, vocab]; a scalar, differentiable. */

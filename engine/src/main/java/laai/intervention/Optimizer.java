@@ -1,11 +1,6 @@
 package laai.intervention;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import laai.runtime.Interrupted;
 
 import java.util.ArrayList;
@@ -113,12 +108,11 @@ public final class Optimizer {
         }
         List<Optimizer.Run> runs = new ArrayList<>();
         for (Optimizer o : optimizers) runs.add(o.new Run(size, runs.size(), optimizers.size()));
-        Engine engine = Engine.getEngine("PyTorch");
         for (int step = 1; ; step++) {
             List<Run> active = new ArrayList<>();
             for (Run r : runs) if (!r.done) active.add(r);
             if (active.isEmpty()) break;
-            if (Thread.currentThread().isInterrupted() || !step(path, manager, engine, runs, active, step)) {
+            if (Thread.currentThread().isInterrupted() || !step(path, manager, runs, active, step)) {
                 // Interrupted between steps or during one (the model's layers throw Interrupted):
                 // every Δ keeps its best so far, and the caller, seeing the flag, reports them.
                 for (Run r : active) r.stop(Stop.INTERRUPTED, "interrupted before step " + step, step - 1);
@@ -136,39 +130,28 @@ public final class Optimizer {
      * A non-finite loss stops its Δ and the step is computed again for the others: through the
      * shared attention, its NaN rows would otherwise reach their gradients.
      */
-    private static boolean step(LossPath path, NDManager manager, Engine engine, List<Run> runs, List<Run> active,
-                                int step) {
+    private static boolean step(LossPath path, NDManager manager, List<Run> runs, List<Run> active, int step) {
         try {
             while (!active.isEmpty()) {
                 int[] which = new int[active.size()];
-                for (int a = 0; a < which.length; a++) which[a] = runs.indexOf(active.get(a));
-                double[] losses;
-                float[][] grads = new float[which.length][];
-                try (NDScope ignored = new NDScope(); GradientCollector gc = engine.newGradientCollector()) {
-                    List<NDArray> leaves = new ArrayList<>();
-                    for (Run r : active) {
-                        NDArray d = manager.create(r.delta);
-                        d.setRequiresGradient(true);
-                        leaves.add(d);
-                    }
-                    NDArray l = path.losses(which, leaves);
-                    losses = l.toType(DataType.FLOAT64, false).toDoubleArray();
+                List<float[]> deltas = new ArrayList<>();
+                for (int a = 0; a < which.length; a++) {
+                    which[a] = runs.indexOf(active.get(a));
+                    deltas.add(active.get(a).delta);
+                }
+                LossGradient at = LossGradient.at(path, manager, which, deltas);
+                if (!at.finite()) {
                     List<Run> diverged = new ArrayList<>();
-                    for (int a = 0; a < losses.length; a++) {
-                        if (Double.isFinite(losses[a])) continue;
-                        active.get(a).stop(Stop.NON_FINITE, "stopped: non-finite loss (" + losses[a] + ") at step " + step, step);
+                    for (int a = 0; a < which.length; a++) {
+                        double loss = at.losses()[a];
+                        if (Double.isFinite(loss)) continue;
+                        active.get(a).stop(Stop.NON_FINITE, "stopped: non-finite loss (" + loss + ") at step " + step, step);
                         diverged.add(active.get(a));
                     }
-                    if (!diverged.isEmpty()) {
-                        active.removeAll(diverged);
-                        continue;
-                    }
-                    gc.backward(l.sum());
-                    for (int a = 0; a < leaves.size(); a++) {
-                        grads[a] = leaves.get(a).getGradient().toType(DataType.FLOAT32, false).toFloatArray();
-                    }
+                    active.removeAll(diverged);
+                    continue;
                 }
-                for (int a = 0; a < active.size(); a++) active.get(a).step(step, losses[a], grads[a]);
+                for (int a = 0; a < active.size(); a++) active.get(a).step(step, at.losses()[a], at.gradients()[a]);
                 break;
             }
             return true;

@@ -17,6 +17,11 @@ import java.util.Locale;
 public enum Solver {
     PROXIMAL, SUBGRADIENT;
 
+    /** The name options take and metadata records: {@code proximal}, {@code subgradient}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     public static Solver parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "proximal", "prox" -> PROXIMAL;

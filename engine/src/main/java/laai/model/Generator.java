@@ -1,9 +1,7 @@
 package laai.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import laai.runtime.Interrupted;
 
 import java.util.ArrayList;
@@ -51,7 +49,7 @@ public final class Generator {
             Interrupted.check("decoding");
             try (NDScope ignored = new NDScope()) {
                 int[][] positions = Chunk.contiguous(new int[batch], length);
-                Step s = step(padded(prompts, positions[0].length), positions, null, hook);
+                Step s = step(prompts, positions, null, hook);
                 next = s.next();
                 cache = s.cache().keep();
             }
@@ -90,30 +88,12 @@ public final class Generator {
 
     /** One forward pass: the greedy next token of each sequence (after its last real position). */
     private Step step(long[][] ids, int[][] positions, KvCache past, SiteHook hook) {
-        NDManager m = model.manager();
-        int batch = ids.length, width = ids[0].length;
-        long[] flat = new long[batch * width];
-        for (int b = 0; b < batch; b++) System.arraycopy(ids[b], 0, flat, b * width, width);
-        Chunk chunk = model.chunk(positions, past);
-        NDArray x = model.embed(m.create(flat, new Shape(batch, width)), chunk);
-        Llama.Output out = model.forward(x, 0, chunk, past, hook);
-        long[] last = new long[batch];
-        for (int b = 0; b < batch; b++) {
-            int i = width - 1;
-            while (positions[b][i] < 0) i--;
-            last[b] = (long) b * width + i;
-        }
-        NDArray hidden = out.hidden().reshape(batch * width, -1).get(m.create(last));
-        NDArray logits = model.logits(hidden);
+        PaddedBatch padded = PaddedBatch.at(model, ids, positions, past);
+        Llama.Output out = model.forward(padded.embedded(), 0, padded.chunk(), past, hook);
+        NDArray logits = model.logits(padded.rows(out.hidden(), padded.lastRows()));
         // argmax of a NaN row is token 0 or 1: a run of them looks like an answer.
         if (!Tensors.allFinite(logits)) throw new NonFiniteOutputException("while generating");
         return new Step(logits.argMax(-1).toLongArray(), out.cache());
-    }
-
-    private static long[][] padded(long[][] prompts, int width) {
-        long[][] ids = new long[prompts.length][];
-        for (int b = 0; b < prompts.length; b++) ids[b] = Arrays.copyOf(prompts[b], width);
-        return ids;
     }
 
     private static long[][] toArrays(List<List<Long>> generated) {

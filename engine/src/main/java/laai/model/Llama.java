@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
+import static laai.model.Tensors.keep;
+
 /**
  * A decoder-only transformer as DJL tensor ops, with Hugging Face weight names: the Llama family
  * (Llama 2/3, Mistral, Qwen2, SmolLM, TinyLlama), Gemma-2 and GPT-2. (The class keeps its first
@@ -322,12 +324,6 @@ public final class Llama implements AutoCloseable {
 
     private static NDArray typed(NDArray a, DataType dtype) {
         return a.getDataType() == dtype ? a : a.toType(dtype, false);
-    }
-
-    /** Weights derived at construction live as long as the model, whatever scope is open. */
-    private static NDArray keep(NDArray a) {
-        NDScope.unregister(a);
-        return a;
     }
 
     /**

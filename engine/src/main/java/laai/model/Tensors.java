@@ -1,6 +1,7 @@
 package laai.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 
 /** Small tensor helpers that DJL lacks. */
@@ -27,6 +28,15 @@ public final class Tensors {
             return Double.isFinite(max.toType(DataType.FLOAT64, false).getDouble())
                     && Double.isFinite(min.toType(DataType.FLOAT64, false).getDouble());
         }
+    }
+
+    /**
+     * Lets {@code a} outlive the innermost {@link NDScope}: for what lives as long as its owner (a
+     * model's derived weights, a loss path's cached activations), closed by that owner.
+     */
+    public static NDArray keep(NDArray a) {
+        NDScope.unregister(a);
+        return a;
     }
 
     /** Half precision widened to float32 (softmax, norms and logits); other types unchanged. */

@@ -1,6 +1,6 @@
 package laai.checkpoint;
 
-import static laai.checkpoint.Fixtures.shape;
+import static laai.checkpoint.CheckpointBytes.shape;
 import static laai.checkpoint.HeaderValidationTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,9 +23,9 @@ class CheckpointFolderTest {
 
     private Path sharded() {
         SafeTensorsWriter w = new SafeTensorsWriter();
-        w.add("model.embed_tokens.weight", DType.BF16, shape(4, 8), Fixtures.randomFloats(32, 1));
-        w.add("model.layers.0.mlp.up_proj.weight", DType.F32, shape(8, 8), Fixtures.randomFloats(64, 2));
-        w.add("model.norm.weight", DType.F32, shape(8), Fixtures.randomFloats(8, 3));
+        w.add("model.embed_tokens.weight", DType.BF16, shape(4, 8), CheckpointBytes.randomFloats(32, 1));
+        w.add("model.layers.0.mlp.up_proj.weight", DType.F32, shape(8, 8), CheckpointBytes.randomFloats(64, 2));
+        w.add("model.norm.weight", DType.F32, shape(8), CheckpointBytes.randomFloats(8, 3));
         Path dir = tmp.resolve("model");
         w.writeSharded(dir, 64);
         return dir;

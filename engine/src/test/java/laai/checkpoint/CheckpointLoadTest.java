@@ -1,6 +1,6 @@
 package laai.checkpoint;
 
-import static laai.checkpoint.Fixtures.shape;
+import static laai.checkpoint.CheckpointBytes.shape;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -50,7 +50,7 @@ class CheckpointLoadTest {
 
     /** One tensor of every float dtype, shape [7, 13] (91 elements: chunk sizes in the tests do not divide it). */
     private Path everyFloatDtype() {
-        float[] v = Fixtures.randomFloats(91, 5);
+        float[] v = CheckpointBytes.randomFloats(91, 5);
         ByteBuffer f64 = ByteBuffer.allocate(91 * 8).order(ByteOrder.LITTLE_ENDIAN);
         byte[] e4m3 = new byte[91];
         byte[] e5m2 = new byte[91];
@@ -68,7 +68,7 @@ class CheckpointLoadTest {
                 .addRaw("e4m3", DType.F8_E4M3, shape(7, 13), e4m3)
                 .addRaw("e5m2", DType.F8_E5M2, shape(7, 13), e5m2)
                 .add("scalar", DType.BF16, shape(), new float[] {-1.5f})
-                .add("vector", DType.F32, shape(37), Fixtures.randomFloats(37, 6))
+                .add("vector", DType.F32, shape(37), CheckpointBytes.randomFloats(37, 6))
                 .add("empty", DType.F16, shape(0, 3), new float[0])
                 .write(file);
         return file;
@@ -76,7 +76,7 @@ class CheckpointLoadTest {
 
     @Test
     void everyFloatDtypeLoadsAsFloat32() {
-        float[] original = Fixtures.randomFloats(91, 5);
+        float[] original = CheckpointBytes.randomFloats(91, 5);
         try (Checkpoint ckpt = Checkpoint.open(everyFloatDtype())) {
             for (String name : ckpt.names()) {
                 NDArray a = ckpt.load(manager, name);
@@ -114,7 +114,7 @@ class CheckpointLoadTest {
                 assertEquals(DataType.FLOAT64, dbl.getDataType());
             }
             double[] f64 = ckpt.load(manager, "f64", DataType.FLOAT64).toDoubleArray();
-            assertEquals(Fixtures.randomFloats(91, 5)[4] * 1.0000001, f64[4], 0.0, "FLOAT64 target keeps F64 exactly");
+            assertEquals(CheckpointBytes.randomFloats(91, 5)[4] * 1.0000001, f64[4], 0.0, "FLOAT64 target keeps F64 exactly");
             assertThrows(IllegalArgumentException.class, () -> ckpt.load(manager, "f32", DataType.BFLOAT16));
             assertThrows(IllegalArgumentException.class, () -> ckpt.load(manager, "f32", DataType.INT16));
         }
@@ -191,7 +191,7 @@ class CheckpointLoadTest {
         while (header.length() % 8 != 0) {
             header.append(' '); // data section 8-aligned, so "w" starts at an address = 1 (mod 8)
         }
-        Path file = Fixtures.rawFile(tmp.resolve("odd.safetensors"), header.toString(), 23);
+        Path file = CheckpointBytes.rawFile(tmp.resolve("odd.safetensors"), header.toString(), 23);
         try (Checkpoint ckpt = Checkpoint.open(file); FileChannel rw = FileChannel.open(file, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             TensorInfo wi = ckpt.info("w");
@@ -225,8 +225,8 @@ class CheckpointLoadTest {
     void f32LoadIsZeroCopy() throws IOException {
         Path file = tmp.resolve("zc.safetensors");
         new SafeTensorsWriter()
-                .add("w", DType.F32, shape(4, 4), Fixtures.randomFloats(16, 1))
-                .add("b", DType.BF16, shape(4, 4), Fixtures.randomFloats(16, 1))
+                .add("w", DType.F32, shape(4, 4), CheckpointBytes.randomFloats(16, 1))
+                .add("b", DType.BF16, shape(4, 4), CheckpointBytes.randomFloats(16, 1))
                 .write(file);
         try (Checkpoint ckpt = Checkpoint.open(file); FileChannel rw = FileChannel.open(file, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
@@ -267,9 +267,9 @@ class CheckpointLoadTest {
         Path file = tmp.resolve("big.safetensors");
         int n = Widener.PARALLEL_THRESHOLD + 12_345;
         new SafeTensorsWriter()
-                .add("bf16", DType.BF16, shape(n), Fixtures.randomFloats(n, 1))
-                .add("f16", DType.F16, shape(n), Fixtures.randomFloats(n, 2))
-                .add("f32", DType.F32, shape(n), Fixtures.randomFloats(n, 3))
+                .add("bf16", DType.BF16, shape(n), CheckpointBytes.randomFloats(n, 1))
+                .add("f16", DType.F16, shape(n), CheckpointBytes.randomFloats(n, 2))
+                .add("f32", DType.F32, shape(n), CheckpointBytes.randomFloats(n, 3))
                 .write(file);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (Checkpoint ckpt = Checkpoint.open(file)) {

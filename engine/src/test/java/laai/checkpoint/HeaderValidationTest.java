@@ -60,7 +60,7 @@ class HeaderValidationTest {
     @MethodSource("brokenHeaders")
     void brokenHeaderIsReportedWithFileAndTensor(String header, int dataBytes, String fragment, String tensor)
             throws IOException {
-        Path file = Fixtures.rawFile(tmp.resolve("broken.safetensors"), header, dataBytes);
+        Path file = CheckpointBytes.rawFile(tmp.resolve("broken.safetensors"), header, dataBytes);
         CheckpointException ex = assertThrows(CheckpointException.class, () -> SafeTensorsFile.open(file));
         assertMessage(ex, file, fragment);
         if (tensor != null) {
@@ -111,7 +111,7 @@ class HeaderValidationTest {
         // empty header, padding spaces, a zero-size tensor, unknown extra keys, trailing bytes after the data
         String header = "{\"__metadata__\":{\"format\":\"pt\"},\"empty\":{\"dtype\":\"F32\",\"shape\":[0,3],"
                 + "\"data_offsets\":[0,0]},\"w\":{\"dtype\":\"U16\",\"shape\":[2],\"data_offsets\":[0,4],\"x\":1}}    ";
-        Path file = Fixtures.rawFile(tmp.resolve("ok.safetensors"), header, 6);
+        Path file = CheckpointBytes.rawFile(tmp.resolve("ok.safetensors"), header, 6);
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
             assertEquals(2, f.tensors().size());
             assertEquals(0, f.tensors().get("empty").numel());
@@ -120,7 +120,7 @@ class HeaderValidationTest {
             assertEquals(8 + header.length(), w.begin(), "offsets are absolute");
             assertEquals("pt", f.metadata().get("format"));
         }
-        Path empty = Fixtures.rawFile(tmp.resolve("empty.safetensors"), "{}", 0);
+        Path empty = CheckpointBytes.rawFile(tmp.resolve("empty.safetensors"), "{}", 0);
         try (SafeTensorsFile f = SafeTensorsFile.open(empty)) {
             assertTrue(f.tensors().isEmpty());
             assertTrue(f.metadata().isEmpty());

@@ -1,6 +1,6 @@
 package laai.checkpoint;
 
-import static laai.checkpoint.Fixtures.shape;
+import static laai.checkpoint.CheckpointBytes.shape;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,7 +32,7 @@ class MemoryFootprintTest {
         assumeTrue(Files.isReadable(status), "needs /proc/self/status");
         long fileMiB = Long.getLong("laai.checkpoint.rssTestMiB", 128);
         int perTensor = (int) (16 * MIB / 4); // 16 MiB tensors, all sharing one heap array while writing
-        float[] data = Fixtures.randomFloats(perTensor, 3);
+        float[] data = CheckpointBytes.randomFloats(perTensor, 3);
         SafeTensorsWriter w = new SafeTensorsWriter();
         for (int i = 0; i < fileMiB / 16; i++) {
             w.add("layers." + i + ".weight", DType.F32, shape(1024, perTensor / 1024), data);
@@ -72,7 +72,7 @@ class MemoryFootprintTest {
         Path maps = Path.of("/proc/self/maps");
         assumeTrue(Files.isReadable(maps), "needs /proc/self/maps");
         int perTensor = (int) (8 * MIB / 2);
-        float[] data = Fixtures.randomFloats(perTensor, 5);
+        float[] data = CheckpointBytes.randomFloats(perTensor, 5);
         SafeTensorsWriter w = new SafeTensorsWriter();
         for (int i = 0; i < 4; i++) w.add("layers." + i + ".weight", DType.BF16, shape(1024, perTensor / 1024), data);
         Path dir = tmp.resolve("bf16");

@@ -1,6 +1,6 @@
 package laai.checkpoint;
 
-import static laai.checkpoint.Fixtures.shape;
+import static laai.checkpoint.CheckpointBytes.shape;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +30,7 @@ class SafeTensorsWriterTest {
 
     @Test
     void f32RoundTripIsExact() {
-        float[] v = Fixtures.randomFloats(300, 1);
+        float[] v = CheckpointBytes.randomFloats(300, 1);
         v[0] = Float.MIN_VALUE;
         v[1] = -0f;
         v[2] = Float.POSITIVE_INFINITY;
@@ -47,7 +47,7 @@ class SafeTensorsWriterTest {
 
     @Test
     void f16AndBf16RoundTripWithinTheirRounding() {
-        float[] v = Fixtures.randomFloats(1000, 2);
+        float[] v = CheckpointBytes.randomFloats(1000, 2);
         Path file = tmp.resolve("h.safetensors");
         new SafeTensorsWriter().add("h", DType.F16, shape(1000), v).add("b", DType.BF16, shape(10, 100), v).write(file);
         try (Checkpoint ckpt = Checkpoint.open(file)) {
@@ -80,7 +80,7 @@ class SafeTensorsWriterTest {
         new SafeTensorsWriter()
                 .metadata("format", "pt")
                 .metadata("layer", "4")
-                .addRaw("ids", DType.I16, shape(3), Fixtures.littleEndianShorts((short) 1, (short) -2, (short) 300))
+                .addRaw("ids", DType.I16, shape(3), CheckpointBytes.littleEndianShorts((short) 1, (short) -2, (short) 300))
                 .add("v", DType.F32, shape(), new float[] {42f})
                 .write(file);
         try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
@@ -126,9 +126,9 @@ class SafeTensorsWriterTest {
     void shardedWriteSplitsAndIndexesLikeHuggingFace() throws IOException {
         SafeTensorsWriter w = new SafeTensorsWriter().metadata("format", "pt");
         for (int i = 0; i < 5; i++) {
-            w.add("layers." + i + ".weight", DType.F32, shape(10, 10), Fixtures.randomFloats(100, i)); // 400 B each
+            w.add("layers." + i + ".weight", DType.F32, shape(10, 10), CheckpointBytes.randomFloats(100, i)); // 400 B each
         }
-        w.add("big", DType.BF16, shape(1000), Fixtures.randomFloats(1000, 9)); // 2000 B, alone in its shard
+        w.add("big", DType.BF16, shape(1000), CheckpointBytes.randomFloats(1000, 9)); // 2000 B, alone in its shard
         Path dir = tmp.resolve("sharded");
         w.writeSharded(dir, 1000);
 
@@ -159,7 +159,7 @@ class SafeTensorsWriterTest {
         SafeTensorsWriter w = new SafeTensorsWriter();
         for (int i = 0; i < 7; i++) {
             DType t = new DType[] {DType.F32, DType.F16, DType.BF16}[i % 3];
-            w.add("t" + i, t, shape(3, 11 + i), Fixtures.randomFloats(3 * (11 + i), 100 + i));
+            w.add("t" + i, t, shape(3, 11 + i), CheckpointBytes.randomFloats(3 * (11 + i), 100 + i));
         }
         Path single = tmp.resolve("single");
         Path sharded = tmp.resolve("sharded");
@@ -192,7 +192,7 @@ class SafeTensorsWriterTest {
     @Test
     void generatedTensorsWriteTheSameBytesAsArraysWhateverTheThreadsAndChunks() throws IOException {
         // Values that differ at every element, with specials that test the rounding.
-        float[] v = Fixtures.randomFloats(10_003, 5);
+        float[] v = CheckpointBytes.randomFloats(10_003, 5);
         v[3] = Float.NaN;
         v[4] = 1e6f; // F16 overflow
         SafeTensorsWriter.Values values = (first, out, count) -> System.arraycopy(v, (int) first, out, 0, count);

@@ -1,11 +1,7 @@
 package laai.intervention;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import laai.checkpoint.DType;
 import laai.model.Fixtures;
 import laai.model.Llama;
@@ -141,20 +137,8 @@ class BatchedDeltasTest {
     record Step(double[] losses, float[][] gradients) {}
 
     static Step step(Llama model, LossPath path, int[] active, float[][] deltas) {
-        try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            List<NDArray> leaves = new ArrayList<>();
-            for (float[] d : deltas) {
-                NDArray leaf = model.manager().create(d);
-                leaf.setRequiresGradient(true);
-                leaves.add(leaf);
-            }
-            NDArray losses = path.losses(active, leaves);
-            double[] values = losses.toType(DataType.FLOAT64, false).toDoubleArray();
-            gc.backward(losses.sum());
-            float[][] grads = new float[deltas.length][];
-            for (int k = 0; k < deltas.length; k++) grads[k] = leaves.get(k).getGradient().toFloatArray();
-            return new Step(values, grads);
-        }
+        LossGradient at = LossGradient.at(path, model.manager(), active, List.of(deltas));
+        return new Step(at.losses(), at.gradients());
     }
 
     private static float[][] randomDeltas(Llama model, Site site, int k, long seed) {

@@ -96,6 +96,11 @@ class OptimizerTest {
             }
 
             @Override
+            public int[] shape() {
+                return new int[] {1, 1};
+            }
+
+            @Override
             public void close() {}
         };
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {

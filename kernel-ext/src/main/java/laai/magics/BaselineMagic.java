@@ -17,42 +17,34 @@ import laai.tasks.Task;
 import tech.tablesaw.api.Table;
 
 /** {@code %baseline zero-shot|few-shot}: prompting alone, on the same test split Δ is scored on. */
-final class BaselineMagic implements MagicCommand {
+final class BaselineMagic extends MagicCommand {
 
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
 
-    private static final Syntax SYNTAX = new Syntax("baseline",
-            "usage: %baseline zero-shot|few-shot [--task T] [--train N] [--test M] [--seed S] [--shots K] [--scorer fv|strict]",
-            String.join(System.lineSeparator(),
-                    "Exact match of prompting without Δ on the test pairs of the split that %intervene",
-                    "uses with the same --train, --test and --seed. few-shot draws its K demonstrations",
-                    "from the N training pairs. An interrupt stops it at the next decoding step and keeps",
-                    "nothing (its one row was not finished).",
-                    "  --task T    task name or .json file (default: the task of the last %task)",
-                    "  --train N   training pairs, the demonstration pool (default " + DEFAULTS.nTrain() + ")",
-                    "  --test M    test pairs (default " + DEFAULTS.nTest() + ")",
-                    "  --seed S    seed of the split (default " + DEFAULTS.seed() + ")",
-                    "  --shots K   demonstrations per prompt for few-shot (default " + DEFAULTS.shots() + ")",
-                    "  --scorer    fv (exact match as Function Vectors scores it, default) or strict"),
-            MagicsArgs.builder().required("METHOD")
-                    .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("train", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("test", MagicsArgs.KeywordSpec.ONCE).keyword("seed", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("shots", MagicsArgs.KeywordSpec.ONCE).keyword("scorer", MagicsArgs.KeywordSpec.ONCE)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            Set.of());
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    BaselineMagic() {
+        super(Syntax.of("baseline",
+                "usage: %baseline zero-shot|few-shot [--task T] [--train N] [--test M] [--seed S] [--shots K] [--scorer fv|strict]",
+                String.join(System.lineSeparator(),
+                        "Exact match of prompting without Δ on the test pairs of the split that %intervene",
+                        "uses with the same --train, --test and --seed. few-shot draws its K demonstrations",
+                        "from the N training pairs. An interrupt stops it at the next decoding step and keeps",
+                        "nothing (its one row was not finished).",
+                        "  --task T    task name or .json file (default: the task of the last %task)",
+                        "  --train N   training pairs, the demonstration pool (default " + DEFAULTS.nTrain() + ")",
+                        "  --test M    test pairs (default " + DEFAULTS.nTest() + ")",
+                        "  --seed S    seed of the split (default " + DEFAULTS.seed() + ")",
+                        "  --shots K   demonstrations per prompt for few-shot (default " + DEFAULTS.shots() + ")",
+                        "  --scorer    fv (exact match as Function Vectors scores it, default) or strict"),
+                MagicsArgs.builder().required("METHOD"), List.of("task", "train", "test", "seed", "shots", "scorer"), Set.of()));
     }
 
     @Override
     public Object run(Args a, Host host) {
         Session session = Laai.session();
         Method method = Method.of(a.choice("METHOD", null, List.of(Method.ZERO_SHOT.label(), Method.FEW_SHOT.label())));
-        Experiment.Settings s = InterventionOptions.settings(a, 0);
+        Experiment.Settings s = TrainingOptions.settings(a, 0);
         Task task = Tasks.fromArgs(a, session).requireRule("%baseline");
-        Experiment experiment = InterventionOptions.experiment(a, session);
+        Experiment experiment = TrainingOptions.experiment(a, session);
         Split split = experiment.split(task, s);
         int shots = method == Method.ZERO_SHOT ? 0 : s.shots();
         Host.Progress progress = host.progress("%baseline " + method.label() + " on " + task.name(), 1);

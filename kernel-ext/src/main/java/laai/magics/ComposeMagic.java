@@ -2,6 +2,7 @@ package laai.magics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
@@ -24,48 +25,38 @@ import tech.tablesaw.api.Table;
  * two, at a fraction of re-optimisation's cost, the sum with its two weights fitted and the sum
  * refined for a few steps ({@link Composition.Beyond}).
  */
-final class ComposeMagic implements MagicCommand {
+final class ComposeMagic extends MagicCommand {
 
     /** The CLI's defaults (compose --fit-steps 50 --refine-steps 20). */
     static final Composition.Beyond DEFAULT_BEYOND = new Composition.Beyond(50, 20);
 
-    private static final Syntax SYNTAX = new Syntax("compose",
-            String.join(System.lineSeparator(),
-                    "usage: %compose A B --layer L [--weights a,b] [--fit-steps N] [--refine-steps N] [--train N]",
-                    "                [--test M] [--lasso G] [--group-lasso L] [--seed S | --seeds S,...]",
-                    "                [--scorer fv|strict] [--steps K] ..."),
-            String.join(System.lineSeparator(),
-                    "Learns Δ_A on task A and Δ_B on task B at layer L, adds them (a·Δ_A + b·Δ_B) and evaluates",
-                    "the sum on the chained task x → B(A(x)) (e.g. antonym then english-french), against a Δ",
-                    "optimised on the chained task itself and against zero-shot; between the two, the sum with",
-                    "its weights α, β fitted on the chained task's training pairs (delta-fitted) and the sum",
-                    "re-optimised for a few steps (delta-sum-refined); steps and seconds of each row count Δ_A's",
-                    "and Δ_B's training too. Keeps Δ_A and Δ_B under the tasks' names, the sum as A+B, the",
-                    "fitted sum as A+B-fitted, the refined sum as A+B-refined and the re-optimised Δ as A->B.",
-                    "An interrupt stops it at the next step or batch; it keeps exactly what it finished: the rows,",
-                    "and the Δs trained (fully or up to the interrupt) as A-interrupted, B-interrupted and",
-                    "A->B-interrupted.",
-                    "  A B            two task names or .json files",
-                    "  --layer L      layer, counted from 0",
-                    "  --weights a,b  the weights of the sum (default 1,1)",
-                    "  --fit-steps N  Adam steps fitting α, β of α·Δ_A + β·Δ_B from (1, 1) (default "
-                            + DEFAULT_BEYOND.fitSteps() + "; 0: skip)",
-                    "  --refine-steps N  optimiser steps from the sum (default " + DEFAULT_BEYOND.refineSteps() + "; 0: skip)",
-                    "  --seeds S,...  run at each seed (replaces --seed): each method's mean over seeds, with a",
-                    "                 bootstrap interval over seeds and test items; the Δs kept are the first seed's",
-                    InterventionOptions.help(false)),
-            InterventionOptions.declare(MagicsArgs.builder().required("A").required("B")
-                    .keyword("layer", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("weights", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("fit-steps", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("refine-steps", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("seeds", MagicsArgs.KeywordSpec.ONCE), false)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            InterventionOptions.SWITCHES);
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    ComposeMagic() {
+        super(TrainingOptions.syntax("compose",
+                String.join(System.lineSeparator(),
+                        "usage: %compose A B --layer L [--weights a,b] [--fit-steps N] [--refine-steps N] [--train N]",
+                        "                [--test M] [--lasso G] [--group-lasso L] [--seed S | --seeds S,...]",
+                        "                [--scorer fv|strict] [--steps K] ..."),
+                String.join(System.lineSeparator(),
+                        "Learns Δ_A on task A and Δ_B on task B at layer L, adds them (a·Δ_A + b·Δ_B) and evaluates",
+                        "the sum on the chained task x → B(A(x)) (e.g. antonym then english-french), against a Δ",
+                        "optimised on the chained task itself and against zero-shot; between the two, the sum with",
+                        "its weights α, β fitted on the chained task's training pairs (delta-fitted) and the sum",
+                        "re-optimised for a few steps (delta-sum-refined); steps and seconds of each row count Δ_A's",
+                        "and Δ_B's training too. Keeps Δ_A and Δ_B under the tasks' names, the sum as A+B, the",
+                        "fitted sum as A+B-fitted, the refined sum as A+B-refined and the re-optimised Δ as A->B.",
+                        "An interrupt stops it at the next step or batch; it keeps exactly what it finished: the rows,",
+                        "and the Δs trained (fully or up to the interrupt) as A-interrupted, B-interrupted and",
+                        "A->B-interrupted.",
+                        "  A B            two task names or .json files",
+                        "  --layer L      layer, counted from 0",
+                        "  --weights a,b  the weights of the sum (default 1,1)",
+                        "  --fit-steps N  Adam steps fitting α, β of α·Δ_A + β·Δ_B from (1, 1) (default "
+                                + DEFAULT_BEYOND.fitSteps() + "; 0: skip)",
+                        "  --refine-steps N  optimiser steps from the sum (default " + DEFAULT_BEYOND.refineSteps() + "; 0: skip)",
+                        "  --seeds S,...  run at each seed (replaces --seed): each method's mean over seeds, with a",
+                        "                 bootstrap interval over seeds and test items; the Δs kept are the first seed's"),
+                MagicsArgs.builder().required("A").required("B"), false,
+                List.of("layer", "weights", "fit-steps", "refine-steps", "seeds"), Set.of()));
     }
 
     @Override
@@ -77,11 +68,11 @@ final class ComposeMagic implements MagicCommand {
             throw a.problem("--weights: expected two numbers a,b, got " + weights.length);
         }
         Composition.Beyond beyond = beyond(a);
-        Experiment.Settings s = InterventionOptions.settings(a, layer);
+        Experiment.Settings s = TrainingOptions.settings(a, layer);
         Task taskA = Tasks.resolve(a.required("A"), session.repository()).requireRule("%compose");
         Task taskB = Tasks.resolve(a.required("B"), session.repository()).requireRule("%compose");
-        long[] seeds = InterventionOptions.seeds(a, s);
-        Experiment experiment = InterventionOptions.experiment(a, session);
+        long[] seeds = TrainingOptions.seeds(a, s);
+        Experiment experiment = TrainingOptions.experiment(a, session);
         experiment.checkLayer(layer);
         String chained = taskA.name() + "->" + taskB.name();
 

@@ -20,34 +20,28 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /** {@code %delta save|load|show|list}: the session's named Δs, on disk and as per-head norm plots. */
-final class DeltaMagic implements MagicCommand {
+final class DeltaMagic extends MagicCommand {
 
     private static final String EXTENSION = ".safetensors";
 
-    private static final Syntax SYNTAX = new Syntax("delta",
-            String.join(System.lineSeparator(),
-                    "usage: %delta save NAME [--file PATH] [--overwrite]",
-                    "       %delta load NAME|FILE.safetensors [--file PATH]",
-                    "       %delta show NAME",
-                    "       %delta list"),
-            String.join(System.lineSeparator(),
-                    "The session keeps each learned Δ under a name (the task's after %intervene).",
-                    "  save   writes it as safetensors with its metadata (model, layer, site, task, γ, λ, N, ...)",
-                    "         to PATH, default out/deltas/NAME.safetensors in the repository. out/deltas/ is",
-                    "         created when missing; the folder of a --file PATH must exist (a mistyped folder",
-                    "         is reported, not created). An existing file is replaced only with --overwrite",
-                    "  load   reads one back under NAME (from PATH, or out/deltas/NAME.safetensors, or the",
-                    "         .safetensors file given as NAME)",
-                    "  show   plots ‖Δ_h‖ per head: the heads group lasso kept",
-                    "  list   a table of the session's Δs"),
-            MagicsArgs.builder().required("ACTION").optional("NAME").keyword("file", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("overwrite", MagicsArgs.KeywordSpec.ONCE)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            Set.of("overwrite"));
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    DeltaMagic() {
+        super(Syntax.of("delta",
+                String.join(System.lineSeparator(),
+                        "usage: %delta save NAME [--file PATH] [--overwrite]",
+                        "       %delta load NAME|FILE.safetensors [--file PATH]",
+                        "       %delta show NAME",
+                        "       %delta list"),
+                String.join(System.lineSeparator(),
+                        "The session keeps each learned Δ under a name (the task's after %intervene).",
+                        "  save   writes it as safetensors with its metadata (model, layer, site, task, γ, λ, N, ...)",
+                        "         to PATH, default out/deltas/NAME.safetensors in the repository. out/deltas/ is",
+                        "         created when missing; the folder of a --file PATH must exist (a mistyped folder",
+                        "         is reported, not created). An existing file is replaced only with --overwrite",
+                        "  load   reads one back under NAME (from PATH, or out/deltas/NAME.safetensors, or the",
+                        "         .safetensors file given as NAME)",
+                        "  show   plots ‖Δ_h‖ per head: the heads group lasso kept",
+                        "  list   a table of the session's Δs"),
+                MagicsArgs.builder().required("ACTION").optional("NAME"), List.of("file"), Set.of("overwrite")));
     }
 
     @Override

@@ -2,6 +2,7 @@ package laai.magics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
@@ -29,58 +30,47 @@ import tech.tablesaw.api.Table;
  * progress bar as the engine starts it, stops with a clear message when a training diverges, and
  * keeps the first seed's two Δs. An interrupt keeps what was finished (see {@link Session}).
  */
-final class InterveneMagic implements MagicCommand {
+final class InterveneMagic extends MagicCommand {
 
-    private static final Syntax SYNTAX = new Syntax("intervene",
-            String.join(System.lineSeparator(),
-                    "usage: %intervene --task T --layer L [--train N] [--test M] [--lasso G] [--group-lasso L]",
-                    "                  [--site heads|residual] [--seed S] [--steps K] [--lr R] [--shots K]",
-                    "                  [--solver proximal|subgradient] [--patience P] [--every-token] [--naive]",
-                    "                  [--seeds S,...] [--scorer fv|strict] [--controls R] [--name NAME]"),
-            String.join(System.lineSeparator(),
-                    "Learns Δ for task T at layer L on N training pairs and compares, on held-out test pairs,",
-                    "zero-shot, few-shot prompting, Δ without regularisation (γ = λ = 0) and Δ. Returns the",
-                    "table (also Laai.session().lastTable()); keeps Δ as Laai.session().delta(NAME) and the",
-                    "unregularised one as NAME-unregularized. On a distribution task (opinion dynamics) the",
-                    "rows are scored by mean KL(q ‖ p) over the options (column kl) instead of exact match.",
-                    "An interrupt stops it at the next step or batch. It keeps exactly what it finished: the rows",
-                    "(allRows(), and lastTable() titled '(interrupted)') and the Δs trained, fully or up to the",
-                    "interrupt, as NAME-interrupted and NAME-unregularized-interrupted (their stop_reason says",
-                    "which); the interrupt's message lists them. Nothing else changes, then or later.",
-                    "  --task T      task name or .json file (default: the task of the last %task)",
-                    "  --layer L     layer, counted from 0",
-                    "  --name NAME   the name Δ is kept under (default: the task's name)",
-                    "  --seeds S,... run at each seed (replaces --seed): each method's mean over seeds with a",
-                    "                bootstrap interval over seeds and test items; the Δs kept are the first seed's",
-                    "  --controls R  also two rows that need no optimisation (rule tasks; 0: neither, the default):",
-                    "                mean-difference (k-shot minus zero-shot activations of the training pairs,",
-                    "                added where Δ is) and random-control (Δ's norm on Δ's active heads in R random",
-                    "                directions, averaged); with --seeds, each seed's against that seed's Δ",
-                    InterventionOptions.help(false)),
-            InterventionOptions.declare(MagicsArgs.builder()
-                    .keyword("task", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("layer", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("name", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("seeds", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("controls", MagicsArgs.KeywordSpec.ONCE), false)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            InterventionOptions.SWITCHES);
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    InterveneMagic() {
+        super(TrainingOptions.syntax("intervene",
+                String.join(System.lineSeparator(),
+                        "usage: %intervene --task T --layer L [--train N] [--test M] [--lasso G] [--group-lasso L]",
+                        "                  [--site heads|residual] [--seed S] [--steps K] [--lr R] [--shots K]",
+                        "                  [--solver proximal|subgradient] [--patience P] [--every-token] [--naive]",
+                        "                  [--seeds S,...] [--scorer fv|strict] [--controls R] [--name NAME]"),
+                String.join(System.lineSeparator(),
+                        "Learns Δ for task T at layer L on N training pairs and compares, on held-out test pairs,",
+                        "zero-shot, few-shot prompting, Δ without regularisation (γ = λ = 0) and Δ. Returns the",
+                        "table (also Laai.session().lastTable()); keeps Δ as Laai.session().delta(NAME) and the",
+                        "unregularised one as NAME-unregularized. On a distribution task (opinion dynamics) the",
+                        "rows are scored by mean KL(q ‖ p) over the options (column kl) instead of exact match.",
+                        "An interrupt stops it at the next step or batch. It keeps exactly what it finished: the rows",
+                        "(allRows(), and lastTable() titled '(interrupted)') and the Δs trained, fully or up to the",
+                        "interrupt, as NAME-interrupted and NAME-unregularized-interrupted (their stop_reason says",
+                        "which); the interrupt's message lists them. Nothing else changes, then or later.",
+                        "  --task T      task name or .json file (default: the task of the last %task)",
+                        "  --layer L     layer, counted from 0",
+                        "  --name NAME   the name Δ is kept under (default: the task's name)",
+                        "  --seeds S,... run at each seed (replaces --seed): each method's mean over seeds with a",
+                        "                bootstrap interval over seeds and test items; the Δs kept are the first seed's",
+                        "  --controls R  also two rows that need no optimisation (rule tasks; 0: neither, the default):",
+                        "                mean-difference (k-shot minus zero-shot activations of the training pairs,",
+                        "                added where Δ is) and random-control (Δ's norm on Δ's active heads in R random",
+                        "                directions, averaged); with --seeds, each seed's against that seed's Δ"),
+                MagicsArgs.builder(), false, List.of("task", "layer", "name", "seeds", "controls"), Set.of()));
     }
 
     @Override
     public Object run(Args a, Host host) {
         Session session = Laai.session();
         int layer = a.requiredInteger("layer");
-        Experiment.Settings s = InterventionOptions.settings(a, layer);
+        Experiment.Settings s = TrainingOptions.settings(a, layer);
         SessionTask sessionTask = Tasks.fromArgs(a, session);
         String name = a.string("name", sessionTask.name());
-        long[] seeds = InterventionOptions.seeds(a, s);
+        long[] seeds = TrainingOptions.seeds(a, s);
         int controls = controls(a, s, sessionTask);
-        Experiment experiment = InterventionOptions.experiment(a, session);
+        Experiment experiment = TrainingOptions.experiment(a, session);
         experiment.checkLayer(layer);
         if (sessionTask.isDistribution()) {
             return distribution(sessionTask.distribution(), name, s, seeds, experiment, session, host);

@@ -7,41 +7,36 @@ import java.util.Set;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 import ai.djl.ndarray.types.DataType;
+import laai.eval.ModelSpec;
 
 /** {@code %model load [DIR] | info | unload}: the session's one model. */
-final class ModelMagic implements MagicCommand {
+final class ModelMagic extends MagicCommand {
 
-    private static final Syntax SYNTAX = new Syntax("model",
-            String.join(System.lineSeparator(),
-                    "usage: %model load [DIR] [--device auto|cpu|cuda|cuda:N] [--dtype f32|f16]",
-                    "                  [--matmul-precision auto|highest|high|medium]",
-                    "       %model info",
-                    "       %model unload"),
-            String.join(System.lineSeparator(),
-                    "Loads a Hugging Face model folder (config.json, *.safetensors, tokenizer.json) into the",
-                    "kernel's session; magics and Java cells (Laai.session().model()) then share it. Loading",
-                    "another folder replaces the model and frees its memory; a folder that cannot be loaded",
-                    "(missing, a config.json that disagrees with the tensors, a NaN weight) leaves the current",
-                    "model in place, reloading it from its folder if it had to be freed first.",
-                    "  DIR                  the folder; relative paths are looked up in the repository first",
-                    "                       (default: models/demo)",
-                    "  --device             auto (CUDA when DJL finds a GPU, else CPU), cpu, cuda, cuda:N (default auto)",
-                    "  --dtype              f32, or f16: half the memory (GPU: f16 arithmetic; CPU: weights kept in f16,",
-                    "                       arithmetic in f32) (default f32)",
-                    "  --matmul-precision   float32 matrix products, for the whole kernel: highest (full F32),",
-                    "                       high (TF32 on CUDA), medium (also oneDNN on CPU, which may use bf16), or",
-                    "                       auto: highest below 100 M parameters, else medium on CPU, high on",
-                    "                       CUDA (default auto)",
-                    "info shows the loaded model; unload frees it."),
-            MagicsArgs.builder().required("ACTION").optional("DIR")
-                    .keyword("device", MagicsArgs.KeywordSpec.ONCE).keyword("dtype", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("matmul-precision", MagicsArgs.KeywordSpec.ONCE)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            Set.of());
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    ModelMagic() {
+        super(Syntax.of("model",
+                String.join(System.lineSeparator(),
+                        "usage: %model load [DIR] [--device auto|cpu|cuda|cuda:N] [--dtype f32|f16]",
+                        "                  [--matmul-precision auto|highest|high|medium]",
+                        "       %model info",
+                        "       %model unload"),
+                String.join(System.lineSeparator(),
+                        "Loads a Hugging Face model folder (config.json, *.safetensors, tokenizer.json) into the",
+                        "kernel's session; magics and Java cells (Laai.session().model()) then share it. Loading",
+                        "another folder replaces the model and frees its memory; a folder that cannot be loaded",
+                        "(missing, a config.json that disagrees with the tensors, a NaN weight) leaves the current",
+                        "model in place, reloading it from its folder if it had to be freed first.",
+                        "  DIR                  the folder; relative paths are looked up in the repository first",
+                        "                       (default: models/demo)",
+                        "  --device             auto (CUDA when DJL finds a GPU, else CPU), cpu, cuda, cuda:N (default auto)",
+                        "  --dtype              f32, or f16: half the memory (GPU: f16 arithmetic; CPU: weights kept in f16,",
+                        "                       arithmetic in f32) (default f32)",
+                        "  --matmul-precision   float32 matrix products, for the whole kernel: highest (full F32),",
+                        "                       high (TF32 on CUDA), medium (also oneDNN on CPU, which may use bf16), or",
+                        "                       auto: highest below 100 M parameters, else medium on CPU, high on",
+                        "                       CUDA (default auto)",
+                        "info shows the loaded model; unload frees it."),
+                MagicsArgs.builder().required("ACTION").optional("DIR"), List.of("device", "dtype", "matmul-precision"),
+                Set.of()));
     }
 
     @Override
@@ -56,8 +51,7 @@ final class ModelMagic implements MagicCommand {
                 Path dir = a.has("DIR") ? session.repository().resolve(a.string("DIR", null))
                         : session.repository().defaultModel();
                 String device = a.string("device", "auto");
-                DataType dtype = a.choice("dtype", "f32", List.of("f32", "f16")).equals("f16")
-                        ? DataType.FLOAT16 : DataType.FLOAT32;
+                DataType dtype = ModelSpec.parseDataType(a.choice("dtype", "f32", List.of("f32", "f16")));
                 String precision = a.choice("matmul-precision", "auto", List.of("auto", "highest", "high", "medium"));
                 return session.load(dir, device, dtype, precision).info();
             }

@@ -30,58 +30,47 @@ import tech.tablesaw.api.Table;
  * {@code %sweep}: layers × γ × λ × N × seeds in one table (shown first), returning a plot of the
  * swept dimension: exact match per layer, per N, or the loss curves.
  */
-final class SweepMagic implements MagicCommand {
+final class SweepMagic extends MagicCommand {
 
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
     private static final List<String> PLOTS = List.of("auto", "layer", "train", "loss");
 
-    private static final Syntax SYNTAX = new Syntax("sweep",
-            String.join(System.lineSeparator(),
-                    "usage: %sweep --task T --layers 0-5|all [--lasso G,...] [--group-lasso L,...] [--train N,...]",
-                    "              [--seeds S,...] [--no-baselines] [--plot auto|layer|train|loss]",
-                    "              [--select [--validation V] | --spark MASTER]",
-                    "              [--test M] [--steps K] [--lr R] ..."),
-            String.join(System.lineSeparator(),
-                    "Trains one Δ per combination of layer, γ, λ, N and seed, and evaluates each on its test",
-                    "split; zero-shot and few-shot rows come once per (N, seed). Shows the table, returns a plot",
-                    "(Laai.session().lastSweep() keeps every Δ and loss curve). An interrupt stops it at the next",
-                    "step or batch; it keeps exactly what it finished: the rows, and lastSweep() with the Δs",
-                    "trained (fully or up to the interrupt; their stop_reason says which).",
-                    "  --task T              task name or .json file (default: the task of the last %task)",
-                    "  --layers              layers: 0-5, 1,3,5 or all",
-                    "  --lasso G,...         γ values (default " + DEFAULTS.lasso() + ")",
-                    "  --group-lasso L,...   λ values (default " + DEFAULTS.groupLasso() + ")",
-                    "  --train N,...         training-set sizes, e.g. 1,2,5,10,20,50 (default " + DEFAULTS.nTrain() + ")",
-                    "  --seeds S,...         seeds (default " + DEFAULTS.seed() + ")",
-                    "  --no-baselines        skip the zero-shot and few-shot rows",
-                    "  --plot                auto (per layer when several layers, else per N when several N,",
-                    "                        else loss per step), layer, train or loss",
-                    "  --select              choose the layer (and γ, λ where several) per N on validation pairs held",
-                    "                        out of the pairs outside the test split (best mean exact match over",
-                    "                        seeds; ties: lower layer, then smaller γ, then smaller λ), then score",
-                    "                        only the chosen setting on the test pairs, once (row delta-selected);",
-                    "                        shows the validation table and the test row",
-                    "  --validation V        validation pairs per seed for --select (default "
-                            + LayerSelection.DEFAULT_VALIDATION + ")",
-                    "  --spark MASTER        run the sweep on Apache Spark: local[2], spark://HOST:PORT, ...; the same",
-                    "                        table, one Spark task per group of batched Δs (needs the spark module's",
-                    "                        jars: -Dlaai.spark.dir or LAAI_SPARK_DIR, default spark/target of the",
-                    "                        repository; the model folder readable at the same path on every worker)",
-                    InterventionOptions.help(true)),
-            InterventionOptions.declare(MagicsArgs.builder()
-                    .keyword("task", MagicsArgs.KeywordSpec.ONCE).keyword("layers", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("lasso", MagicsArgs.KeywordSpec.ONCE).keyword("group-lasso", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("train", MagicsArgs.KeywordSpec.ONCE).keyword("seeds", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("no-baselines", MagicsArgs.KeywordSpec.ONCE).keyword("plot", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("select", MagicsArgs.KeywordSpec.ONCE).keyword("validation", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("spark", MagicsArgs.KeywordSpec.ONCE),
-                    true)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            union(InterventionOptions.SWITCHES, Set.of("no-baselines", "select")));
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    SweepMagic() {
+        super(TrainingOptions.syntax("sweep",
+                String.join(System.lineSeparator(),
+                        "usage: %sweep --task T --layers 0-5|all [--lasso G,...] [--group-lasso L,...] [--train N,...]",
+                        "              [--seeds S,...] [--no-baselines] [--plot auto|layer|train|loss]",
+                        "              [--select [--validation V] | --spark MASTER]",
+                        "              [--test M] [--steps K] [--lr R] ..."),
+                String.join(System.lineSeparator(),
+                        "Trains one Δ per combination of layer, γ, λ, N and seed, and evaluates each on its test",
+                        "split; zero-shot and few-shot rows come once per (N, seed). Shows the table, returns a plot",
+                        "(Laai.session().lastSweep() keeps every Δ and loss curve). An interrupt stops it at the next",
+                        "step or batch; it keeps exactly what it finished: the rows, and lastSweep() with the Δs",
+                        "trained (fully or up to the interrupt; their stop_reason says which).",
+                        "  --task T              task name or .json file (default: the task of the last %task)",
+                        "  --layers              layers: 0-5, 1,3,5 or all",
+                        "  --lasso G,...         γ values (default " + DEFAULTS.lasso() + ")",
+                        "  --group-lasso L,...   λ values (default " + DEFAULTS.groupLasso() + ")",
+                        "  --train N,...         training-set sizes, e.g. 1,2,5,10,20,50 (default " + DEFAULTS.nTrain() + ")",
+                        "  --seeds S,...         seeds (default " + DEFAULTS.seed() + ")",
+                        "  --no-baselines        skip the zero-shot and few-shot rows",
+                        "  --plot                auto (per layer when several layers, else per N when several N,",
+                        "                        else loss per step), layer, train or loss",
+                        "  --select              choose the layer (and γ, λ where several) per N on validation pairs held",
+                        "                        out of the pairs outside the test split (best mean exact match over",
+                        "                        seeds; ties: lower layer, then smaller γ, then smaller λ), then score",
+                        "                        only the chosen setting on the test pairs, once (row delta-selected);",
+                        "                        shows the validation table and the test row",
+                        "  --validation V        validation pairs per seed for --select (default "
+                                + LayerSelection.DEFAULT_VALIDATION + ")",
+                        "  --spark MASTER        run the sweep on Apache Spark: local[2], spark://HOST:PORT, ...; the same",
+                        "                        table, one Spark task per group of batched Δs (needs the spark module's",
+                        "                        jars: -Dlaai.spark.dir or LAAI_SPARK_DIR, default spark/target of the",
+                        "                        repository; the model folder readable at the same path on every worker)"),
+                MagicsArgs.builder(), true,
+                List.of("task", "layers", "lasso", "group-lasso", "train", "seeds", "plot", "validation", "spark"),
+                Set.of("no-baselines", "select")));
     }
 
     @Override
@@ -112,7 +101,7 @@ final class SweepMagic implements MagicCommand {
             throw a.problem(select ? "--select runs in this process only, not with --spark (a Spark sweep scores every "
                     + "setting on the test pairs); drop one of them" : "--spark needs a master: local[2], spark://HOST:PORT, ...");
         }
-        Experiment.Settings base = InterventionOptions.runSettings(a, layers[0]);
+        Experiment.Settings base = TrainingOptions.runSettings(a, layers[0]);
         Task task = Tasks.fromArgs(a, session).requireRule("%sweep");
         Experiment experiment = session.experiment();
         if (allLayers) {
@@ -285,11 +274,5 @@ final class SweepMagic implements MagicCommand {
             }
         }
         return values;
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return Set.copyOf(all);
     }
 }

@@ -1,5 +1,6 @@
 package laai.magics;
 
+import java.util.List;
 import java.util.Set;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
@@ -9,6 +10,19 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
  * {@code --help}, the argument schema, and which {@code --options} are switches without a value.
  */
 record Syntax(String name, String usage, String details, MagicsArgs schema, Set<String> switches) {
+
+    /**
+     * The syntax of a magic that takes the {@code positional} arguments, the {@code options} (each
+     * at most once, with a value) and the {@code switches} (at most once, without one); any other
+     * option is an error, so that a typo is never quietly ignored.
+     */
+    static Syntax of(String name, String usage, String details, MagicsArgs.MagicsArgsBuilder positional,
+                     List<String> options, Set<String> switches) {
+        options.forEach(o -> positional.keyword(o, MagicsArgs.KeywordSpec.ONCE));
+        // MagicsArgs has no value-less options: a switch is a keyword that Args.parse gives the value true.
+        switches.forEach(o -> positional.keyword(o, MagicsArgs.KeywordSpec.ONCE));
+        return new Syntax(name, usage, details, positional.onlyKnownKeywords().onlyKnownFlags().build(), switches);
+    }
 
     /** The usage plus a pointer to the full help: what a user sees after a mistake. */
     String usageWithHint() {

@@ -1,31 +1,27 @@
 package laai.magics;
 
+import java.util.List;
 import java.util.Set;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
 
 /** {@code %task NAME|FILE [--show K]}: loads a task and makes it the session's current one. */
-final class TaskMagic implements MagicCommand {
+final class TaskMagic extends MagicCommand {
 
     private static final int DEFAULT_SHOWN = 5;
 
-    private static final Syntax SYNTAX = new Syntax("task",
-            "usage: %task NAME|FILE [--show K]",
-            String.join(System.lineSeparator(),
-                    "Loads a task and makes it the session's current task: later magics use it when they get",
-                    "no --task. A rule task is a JSON array of {\"input\", \"output\"} objects; a distribution",
-                    "task (opinion dynamics) of {\"input\", \"options\": [K], \"target\": [K probabilities]}.",
-                    "  NAME|FILE   a name under datasets/ (antonym, synonym, english-french, english-german,",
-                    "              opinion-dynamics) or a .json file",
-                    "  --show K    show the first K pairs (default " + DEFAULT_SHOWN + ")"),
-            MagicsArgs.builder().required("NAME").keyword("show", MagicsArgs.KeywordSpec.ONCE)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            Set.of());
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    TaskMagic() {
+        super(Syntax.of("task",
+                "usage: %task NAME|FILE [--show K]",
+                String.join(System.lineSeparator(),
+                        "Loads a task and makes it the session's current task: later magics use it when they get",
+                        "no --task. A rule task is a JSON array of {\"input\", \"output\"} objects; a distribution",
+                        "task (opinion dynamics) of {\"input\", \"options\": [K], \"target\": [K probabilities]}.",
+                        "  NAME|FILE   a name under datasets/ (antonym, synonym, english-french, english-german,",
+                        "              opinion-dynamics) or a .json file",
+                        "  --show K    show the first K pairs (default " + DEFAULT_SHOWN + ")"),
+                MagicsArgs.builder().required("NAME"), List.of("show"), Set.of()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package laai.magics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
@@ -21,31 +22,23 @@ import tech.tablesaw.api.Table;
  * test pairs ({@link Transfer}); the table is the matrix of exact matches, one row per Δ, one
  * column per task evaluated, so that the diagonal is each Δ on its own task.
  */
-final class TransferMagic implements MagicCommand {
+final class TransferMagic extends MagicCommand {
 
-    private static final Syntax SYNTAX = new Syntax("transfer",
-            String.join(System.lineSeparator(),
-                    "usage: %transfer --tasks A,B[,...] --layer L [--train N] [--test M] [--lasso G] [--group-lasso L]",
-                    "                 [--seed S] [--scorer fv|strict] [--steps K] ..."),
-            String.join(System.lineSeparator(),
-                    "Learns one Δ per task at layer L on N training pairs of that task, and evaluates each Δ on",
-                    "every task's test pairs: the matrix of exact matches (rows: the task whose Δ it is; columns:",
-                    "the task evaluated). The diagonal is each Δ on its own task; a high entry off it means the",
-                    "Δ also moves another task's answers. Returns the table (also Laai.session().lastTable());",
-                    "keeps each Δ under its task's name, as %compose does. An interrupt stops it at the next",
-                    "step or batch; it keeps the Δs trained (fully or up to the interrupt) as TASK-interrupted.",
-                    "  --tasks A,B,...  two or more rule tasks, names or .json files",
-                    "  --layer L        layer, counted from 0",
-                    InterventionOptions.help(false)),
-            InterventionOptions.declare(MagicsArgs.builder()
-                    .keyword("tasks", MagicsArgs.KeywordSpec.ONCE)
-                    .keyword("layer", MagicsArgs.KeywordSpec.ONCE), false)
-                    .onlyKnownKeywords().onlyKnownFlags().build(),
-            InterventionOptions.SWITCHES);
-
-    @Override
-    public Syntax syntax() {
-        return SYNTAX;
+    TransferMagic() {
+        super(TrainingOptions.syntax("transfer",
+                String.join(System.lineSeparator(),
+                        "usage: %transfer --tasks A,B[,...] --layer L [--train N] [--test M] [--lasso G] [--group-lasso L]",
+                        "                 [--seed S] [--scorer fv|strict] [--steps K] ..."),
+                String.join(System.lineSeparator(),
+                        "Learns one Δ per task at layer L on N training pairs of that task, and evaluates each Δ on",
+                        "every task's test pairs: the matrix of exact matches (rows: the task whose Δ it is; columns:",
+                        "the task evaluated). The diagonal is each Δ on its own task; a high entry off it means the",
+                        "Δ also moves another task's answers. Returns the table (also Laai.session().lastTable());",
+                        "keeps each Δ under its task's name, as %compose does. An interrupt stops it at the next",
+                        "step or batch; it keeps the Δs trained (fully or up to the interrupt) as TASK-interrupted.",
+                        "  --tasks A,B,...  two or more rule tasks, names or .json files",
+                        "  --layer L        layer, counted from 0"),
+                MagicsArgs.builder(), false, List.of("tasks", "layer"), Set.of()));
     }
 
     @Override
@@ -57,7 +50,7 @@ final class TransferMagic implements MagicCommand {
             throw a.problem("--tasks: a transfer matrix needs at least two tasks, got " + names);
         }
         int layer = a.requiredInteger("layer");
-        Experiment.Settings s = InterventionOptions.settings(a, layer);
+        Experiment.Settings s = TrainingOptions.settings(a, layer);
         List<Task> tasks = new ArrayList<>();
         for (String name : names) {
             tasks.add(Tasks.resolve(name, session.repository()).requireRule("%transfer"));
@@ -65,7 +58,7 @@ final class TransferMagic implements MagicCommand {
         if (tasks.stream().map(Task::name).distinct().count() != tasks.size()) {
             throw a.problem("--tasks: a task appears twice: " + names);
         }
-        Experiment experiment = InterventionOptions.experiment(a, session);
+        Experiment experiment = TrainingOptions.experiment(a, session);
         experiment.checkLayer(layer);
 
         List<TrainingProgress.Run> runs = new ArrayList<>();

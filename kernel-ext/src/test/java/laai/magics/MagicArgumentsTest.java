@@ -43,7 +43,7 @@ class MagicArgumentsTest {
     void interventionOptionsBecomeEngineSettings() {
         Args a = Args.parse(new InterveneMagic().syntax(), List.of("--layer", "3", "--train", "5", "--lasso", "0",
                 "--group-lasso=0.1", "--site", "residual", "--steps", "7", "--lr", "0.2", "--every-token", "--seed", "4"));
-        Experiment.Settings s = InterventionOptions.settings(a, a.requiredInteger("layer"));
+        Experiment.Settings s = TrainingOptions.settings(a, a.requiredInteger("layer"));
         assertEquals(3, s.layer());
         assertEquals(5, s.nTrain());
         assertEquals(0.0, s.lasso());
@@ -53,7 +53,7 @@ class MagicArgumentsTest {
         assertEquals(0.2, s.optimizer().learningRate());
         assertEquals(4, s.seed());
         assertTrue(s.everyToken());
-        Experiment.Settings d = InterventionOptions.settings(Args.parse(new InterveneMagic().syntax(), List.of()), 1);
+        Experiment.Settings d = TrainingOptions.settings(Args.parse(new InterveneMagic().syntax(), List.of()), 1);
         assertEquals(Experiment.Settings.defaults(1), d, "no options: the engine's defaults");
     }
 

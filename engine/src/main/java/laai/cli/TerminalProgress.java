@@ -6,23 +6,23 @@ import laai.eval.ResultRow;
 import laai.eval.RunListener;
 
 /** A one-line progress bar on stderr while Δ is optimised, and a line per result row as it finishes. */
-final class ProgressBar implements RunListener {
+final class TerminalProgress implements RunListener {
     private final boolean enabled;
     private final boolean steps;
     private boolean barShown; // the bar's line has no newline yet
 
-    ProgressBar(boolean enabled) {
+    TerminalProgress(boolean enabled) {
         this(enabled, enabled);
     }
 
-    private ProgressBar(boolean rows, boolean steps) {
+    private TerminalProgress(boolean rows, boolean steps) {
         this.enabled = rows;
         this.steps = steps;
     }
 
     /** Rows only: a run of many trainings (the paper's table) would fill the terminal with bars. */
-    static ProgressBar rowsOnly() {
-        return new ProgressBar(true, false);
+    static TerminalProgress rowsOnly() {
+        return new TerminalProgress(true, false);
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.List;
  * default). The chains' instructions are those two words together, so a chain is described as the
  * sum of its parts.
  */
-public enum Relation {
+public enum DemoRelation {
     COPY(null, List.of(), List.of()),
     ANTONYM("antonym",
             List.of("the opposite of {x} is {y}.",
@@ -61,14 +61,14 @@ public enum Relation {
     /** Lines that say which relation the Q/A pairs below them follow. */
     public final List<String> instructions;
 
-    Relation(String task, List<String> statements, List<String> instructions) {
+    DemoRelation(String task, List<String> statements, List<String> instructions) {
         this.task = task;
         this.statements = statements;
         this.instructions = instructions;
     }
 
     /** The relations with facts to learn (all but {@link #COPY}). */
-    public static List<Relation> taught() {
+    public static List<DemoRelation> taught() {
         return List.of(ANTONYM, SYNONYM, FRENCH, GERMAN, OPPOSITE_FRENCH, OPPOSITE_GERMAN);
     }
 }

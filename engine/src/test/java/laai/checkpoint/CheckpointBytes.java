@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /** Hand-made files for tests, including ones the writer would never produce. */
-final class Fixtures {
+final class CheckpointBytes {
 
-    private Fixtures() {}
+    private CheckpointBytes() {}
 
     /** A safetensors file with exactly this header text and {@code dataBytes} bytes of data (0, 1, 2, ...). */
     static Path rawFile(Path file, String headerJson, int dataBytes) throws IOException {

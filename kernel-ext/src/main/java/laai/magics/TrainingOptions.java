@@ -1,8 +1,11 @@
 package laai.magics;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.dflib.jjava.jupyter.kernel.magic.MagicsArgs;
 
@@ -15,65 +18,68 @@ import laai.model.Site;
 /**
  * The options every training magic shares, with the engine's defaults (docs/method.md: N = 10, 50 test
  * pairs, γ = λ = 0.01, 200 steps, lr 0.05, proximal solver, k = 10 shots). The defaults are read
- * from the engine, never repeated here, so help and behaviour cannot drift apart.
+ * from the engine, never repeated here, and the engine's settings check the values (as for the
+ * CLI), so that help, behaviour and the CLI cannot drift apart.
  */
-final class InterventionOptions {
+final class TrainingOptions {
 
     /** Options that a sweep takes as lists; single values everywhere else. */
-    static final List<String> SWEPT = List.of("lasso", "group-lasso", "train", "seed");
-    static final List<String> RUN = List.of("test", "site", "steps", "lr", "shots", "solver", "patience", "scorer");
-    static final Set<String> SWITCHES = Set.of("every-token", "naive");
+    private static final List<String> SWEPT = List.of("lasso", "group-lasso", "train", "seed");
+    private static final List<String> RUN = List.of("test", "site", "steps", "lr", "shots", "solver", "patience", "scorer");
+    private static final Set<String> SWITCHES = Set.of("every-token", "naive");
 
     private static final Experiment.Settings DEFAULTS = Experiment.Settings.defaults(0);
 
-    private InterventionOptions() {
+    private TrainingOptions() {
     }
 
-    /** Adds the run options, and unless {@code sweep} the single-valued swept ones, to a schema. */
-    static MagicsArgs.MagicsArgsBuilder declare(MagicsArgs.MagicsArgsBuilder schema, boolean sweep) {
-        if (!sweep) {
-            SWEPT.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
-        }
-        RUN.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
-        SWITCHES.forEach(k -> schema.keyword(k, MagicsArgs.KeywordSpec.ONCE));
-        return schema;
+    /**
+     * The syntax of a training magic: its own arguments and options, then the run options and
+     * (unless {@code sweep}, which takes them as lists of its own) the single-valued swept ones,
+     * whose help follows {@code details}.
+     */
+    static Syntax syntax(String name, String usage, String details, MagicsArgs.MagicsArgsBuilder positional,
+                         boolean sweep, List<String> options, Set<String> switches) {
+        List<String> all = new ArrayList<>(options);
+        if (!sweep) all.addAll(SWEPT);
+        all.addAll(RUN);
+        Set<String> allSwitches = new HashSet<>(switches);
+        allSwitches.addAll(SWITCHES);
+        return Syntax.of(name, usage, details + System.lineSeparator() + help(sweep), positional, all,
+                Set.copyOf(allSwitches));
     }
 
     /** Settings of one training at {@code layer}. */
     static Experiment.Settings settings(Args a, int layer) {
-        Experiment.Settings run = runSettings(a, layer);
-        int train = a.integer("train", DEFAULTS.nTrain());
-        if (train < 1) {
-            throw a.problem("--train: at least 1 training pair, got " + train);
-        }
-        return run.withPenalty(nonNegative(a, "lasso", DEFAULTS.lasso()), nonNegative(a, "group-lasso", DEFAULTS.groupLasso()))
-                .withTrain(train)
-                .withSeed(a.longValue("seed", DEFAULTS.seed()));
+        Experiment.Settings.Builder s = runSettings(a, layer).toBuilder()
+                .lasso(nonNegative(a, "lasso", DEFAULTS.lasso()))
+                .groupLasso(nonNegative(a, "group-lasso", DEFAULTS.groupLasso()))
+                .nTrain(a.integer("train", DEFAULTS.nTrain()))
+                .seed(a.longValue("seed", DEFAULTS.seed()));
+        return checked(a, s::build);
     }
 
     /** Settings without the swept options (those stay at their defaults). */
     static Experiment.Settings runSettings(Args a, int layer) {
         Optimizer.Settings o = DEFAULTS.optimizer();
         int steps = a.integer("steps", o.steps());
-        if (steps < 1) {
-            throw a.problem("--steps: at least 1, got " + steps);
-        }
         double lr = a.number("lr", o.learningRate());
-        if (lr <= 0) {
-            throw a.problem("--lr: must be > 0, got " + lr);
-        }
-        int test = a.integer("test", DEFAULTS.nTest());
-        int shots = a.integer("shots", DEFAULTS.shots());
         int patience = a.integer("patience", o.patience());
-        if (test < 0 || shots < 0 || patience < 1) {
-            throw a.problem("--test and --shots must be ≥ 0, --patience ≥ 1");
-        }
-        Solver solver = Solver.parse(a.choice("solver", o.solver().name().toLowerCase(Locale.ROOT),
-                List.of("proximal", "subgradient")));
+        Solver solver = Solver.parse(a.choice("solver", o.solver().label(), List.of("proximal", "subgradient")));
         Site site = Site.parse(a.choice("site", DEFAULTS.site().label(), List.of("heads", "residual")));
-        return new Experiment.Settings(layer, site, DEFAULTS.lasso(), DEFAULTS.groupLasso(), DEFAULTS.nTrain(), test,
-                DEFAULTS.seed(), shots, new Optimizer.Settings(steps, lr, solver, patience, o.tolerance()),
-                a.isSet("every-token"), a.isSet("naive"), DEFAULTS.template());
+        return checked(a, () -> Experiment.Settings.builder(layer).site(site)
+                .nTest(a.integer("test", DEFAULTS.nTest())).shots(a.integer("shots", DEFAULTS.shots()))
+                .optimizer(new Optimizer.Settings(steps, lr, solver, patience, o.tolerance()))
+                .everyToken(a.isSet("every-token")).naivePath(a.isSet("naive")).build());
+    }
+
+    /** Settings as the engine checks them (the CLI's checks, word for word), a bad value shown with the usage. */
+    private static Experiment.Settings checked(Args a, Supplier<Experiment.Settings> settings) {
+        try {
+            return settings.get();
+        } catch (IllegalArgumentException e) {
+            throw a.problem(e.getMessage());
+        }
     }
 
     /** The scorer of exact match (--scorer fv|strict). */
@@ -111,7 +117,7 @@ final class InterventionOptions {
                 .append(line("--steps K", "optimisation steps", o.steps()))
                 .append(line("--lr R", "learning rate (Adam; also the proximal step)", o.learningRate()))
                 .append(line("--solver proximal|subgradient", "proximal (exact zeros) or plain Adam on the subgradient",
-                        o.solver().name().toLowerCase(Locale.ROOT)))
+                        o.solver().label()))
                 .append(line("--patience P", "stop after P steps without improvement", o.patience()))
                 .append(line("--shots K", "k of the few-shot baseline", DEFAULTS.shots()))
                 .append(line("--scorer fv|strict", "exact match as Function Vectors scores it, or the whole first line",
