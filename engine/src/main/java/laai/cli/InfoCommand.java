@@ -1,6 +1,6 @@
 package laai.cli;
 
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +16,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Llama model = options.load()) {
+        try (DecoderModel model = options.load()) {
             ModelConfig c = model.config();
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("architecture", c.family().name().toLowerCase(java.util.Locale.ROOT));

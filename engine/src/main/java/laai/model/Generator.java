@@ -18,9 +18,9 @@ import java.util.function.IntPredicate;
  * steps ({@link Interrupted}).
  */
 public final class Generator {
-    private final Llama model;
+    private final DecoderModel model;
 
-    public Generator(Llama model) {
+    public Generator(DecoderModel model) {
         this.model = model;
     }
 
@@ -96,7 +96,7 @@ public final class Generator {
         for (int b = 0; b < batch; b++) System.arraycopy(ids[b], 0, flat, b * width, width);
         Chunk chunk = model.chunk(positions, past);
         NDArray x = model.embed(m.create(flat, new Shape(batch, width)), chunk);
-        Llama.Output out = model.forward(x, 0, chunk, past, hook);
+        DecoderModel.Output out = model.forward(x, 0, chunk, past, hook);
         long[] last = new long[batch];
         for (int b = 0; b < batch; b++) {
             int i = width - 1;

@@ -45,7 +45,7 @@ public record ModelConfig(
         double attnLogitSoftcapping,  // 0 = none; else scores become cap·tanh(scores / cap)
         double finalLogitSoftcapping) {
 
-    /** One weight-name mapping and one set of numerics per family; see {@link Llama}. */
+    /** One weight-name mapping and one set of numerics per family; see {@link DecoderModel}. */
     public enum Family {
         LLAMA, MISTRAL, QWEN2, GEMMA2, GPT2;
 
@@ -300,7 +300,7 @@ public record ModelConfig(
         return kvHeads;
     }
 
-    /** transformers' ACT2FN names this runtime implements (see Llama's activation). */
+    /** transformers' ACT2FN names this runtime implements (see DecoderModel's activation). */
     private static String activation(String name, Path file) {
         return switch (name) {
             case "silu", "swish" -> "silu";

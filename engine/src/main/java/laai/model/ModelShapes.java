@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The names and shapes of every tensor a {@link ModelConfig} calls for, in Hugging Face naming and
  * in the order transformers' state dict lists them (embeddings, layer by layer, final norm, head).
- * One place for both random-checkpoint writers, so that what they write is what {@link Llama}
+ * One place for both random-checkpoint writers, so that what they write is what {@link DecoderModel}
  * reads: shapes follow the parsed config, with each family's defaults (Gemma-2's head size and tied
  * head when config.json leaves them out) already applied.
  */

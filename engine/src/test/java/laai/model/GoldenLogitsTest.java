@@ -67,7 +67,7 @@ class GoldenLogitsTest {
         compare("gpt2", Fixtures.tinyGpt2());
     }
 
-    private void compare(String name, RandomLlama random) {
+    private void compare(String name, RandomCheckpoint random) {
         String keep = System.getProperty("laai.golden.dir");
         Path dir = random.write((keep != null ? Path.of(keep) : tmp).resolve(name), DType.F32, 0);
         JsonObject golden = golden(name);
@@ -78,7 +78,7 @@ class GoldenLogitsTest {
         assertEquals(IDS.length, ids.size());
         for (int i = 0; i < IDS.length; i++) assertEquals(IDS[i], ids.get(i).getAsLong());
         JsonArray rows = golden.getAsJsonArray("logits");
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
             float[][] actual = logits(model, IDS, null);
             double scale = 0, diff = 0;
             for (int t = 0; t < IDS.length; t++) {

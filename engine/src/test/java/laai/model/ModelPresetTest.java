@@ -89,11 +89,11 @@ class ModelPresetTest {
 
     @Test
     void familyFeaturesAreThePublishedOnes() {
-        ModelConfig llama32 = RandomLlama.like(ModelPreset.LLAMA_3_2_1B).modelConfig();
+        ModelConfig llama32 = RandomCheckpoint.like(ModelPreset.LLAMA_3_2_1B).modelConfig();
         assertEquals(new ModelConfig.RopeScaling("llama3", 32, 1, 4, 8192), llama32.ropeScaling());
-        assertNull(RandomLlama.like(ModelPreset.LLAMA_3_8B).modelConfig().ropeScaling());
+        assertNull(RandomCheckpoint.like(ModelPreset.LLAMA_3_8B).modelConfig().ropeScaling());
 
-        ModelConfig gemma = RandomLlama.like(ModelPreset.GEMMA_2_2B).modelConfig();
+        ModelConfig gemma = RandomCheckpoint.like(ModelPreset.GEMMA_2_2B).modelConfig();
         assertEquals(256, gemma.queryPreAttnScalar());
         assertEquals(50, gemma.attnLogitSoftcapping());
         assertEquals(30, gemma.finalLogitSoftcapping());
@@ -104,7 +104,7 @@ class ModelPresetTest {
         assertEquals(4, ModelShapes.of(gemma).keySet().stream().filter(n -> n.startsWith("model.layers.0.") && n.endsWith("norm.weight")).count());
 
         // Qwen2's q, k, v carry biases through model_type alone; its window is off (use_sliding_window false).
-        Map<String, long[]> qwen = RandomLlama.like(ModelPreset.QWEN2_5_0_5B).weights();
+        Map<String, long[]> qwen = RandomCheckpoint.like(ModelPreset.QWEN2_5_0_5B).weights();
         assertArrayEquals(new long[] {128}, qwen.get("model.layers.0.self_attn.k_proj.bias"));
         assertTrue(!qwen.containsKey("model.layers.0.self_attn.o_proj.bias"));
     }
@@ -112,26 +112,26 @@ class ModelPresetTest {
     @Test
     void fewerLayersKeepEveryPerLayerShape() {
         for (ModelPreset p : ModelPreset.values()) {
-            Map<String, long[]> full = RandomLlama.like(p).weights();
-            Map<String, long[]> one = RandomLlama.like(p).set("num_hidden_layers", 1).weights();
+            Map<String, long[]> full = RandomCheckpoint.like(p).weights();
+            Map<String, long[]> one = RandomCheckpoint.like(p).set("num_hidden_layers", 1).weights();
             for (Map.Entry<String, long[]> e : one.entrySet()) {
                 assertArrayEquals(full.get(e.getKey()), e.getValue(), p.id() + " " + e.getKey());
             }
             long perLayer = full.keySet().stream().filter(n -> n.startsWith("model.layers.0.")).count();
-            assertEquals(full.size() - (RandomLlama.like(p).modelConfig().numLayers() - 1) * perLayer, one.size(), p.id());
+            assertEquals(full.size() - (RandomCheckpoint.like(p).modelConfig().numLayers() - 1) * perLayer, one.size(), p.id());
         }
     }
 
     @Test
     void configIsKeptAsPublished() {
         for (ModelPreset p : ModelPreset.values()) {
-            RandomLlama r = RandomLlama.like(p);
+            RandomCheckpoint r = RandomCheckpoint.like(p);
             JsonObject back = new GsonBuilder().serializeNulls().create().toJsonTree(r.config).getAsJsonObject();
             assertEquals(p.config(), back, p.id());
             assertEquals(p.config().keySet().stream().toList(), back.keySet().stream().toList(), p.id() + ": key order");
         }
         // Published spellings survive (1e-05, not 1.0E-5), so the file reads as the model card's.
-        assertTrue(new Gson().toJson(RandomLlama.like(ModelPreset.LLAMA_3_8B).config).contains("\"rms_norm_eps\":1e-05"));
+        assertTrue(new Gson().toJson(RandomCheckpoint.like(ModelPreset.LLAMA_3_8B).config).contains("\"rms_norm_eps\":1e-05"));
     }
 
     @Test

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import laai.eval.Experiment;
 import laai.eval.PromptEncoder;
 import laai.kernel.MagicException;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -26,12 +26,12 @@ public final class LoadedModel implements AutoCloseable {
 
     private final Request request;
     private final Path dir;
-    private final Llama model;
+    private final DecoderModel model;
     private final TextTokenizer tokenizer;
     private final Experiment experiment;
     private final MatmulPrecision precision;
 
-    private LoadedModel(Request request, Llama model, TextTokenizer tokenizer, MatmulPrecision precision) {
+    private LoadedModel(Request request, DecoderModel model, TextTokenizer tokenizer, MatmulPrecision precision) {
         this.request = request;
         this.dir = request.dir();
         this.model = model;
@@ -50,7 +50,7 @@ public final class LoadedModel implements AutoCloseable {
             throw new MagicException("no model folder at " + dir
                     + " (a Hugging Face folder with config.json, *.safetensors and tokenizer.json)");
         }
-        Llama.checkFolder(dir);
+        DecoderModel.checkFolder(dir);
         if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             throw new MagicException("missing tokenizer.json in " + dir);
         }
@@ -61,7 +61,7 @@ public final class LoadedModel implements AutoCloseable {
         Device d = Djl.device(request.device());
         MatmulPrecision precision = MatmulPrecision.apply(request.matmulPrecision(),
                 () -> ModelConfig.load(dir).parameterCount(), d);
-        Llama model = Llama.load(dir, d, Llama.computeType(d, request.dtype()), request.dtype());
+        DecoderModel model = DecoderModel.load(dir, d, DecoderModel.computeType(d, request.dtype()), request.dtype());
         try {
             return new LoadedModel(request, model, TextTokenizer.load(dir), precision);
         } catch (RuntimeException e) {
@@ -83,7 +83,7 @@ public final class LoadedModel implements AutoCloseable {
         return dir.getFileName().toString();
     }
 
-    public Llama model() {
+    public DecoderModel model() {
         return model;
     }
 

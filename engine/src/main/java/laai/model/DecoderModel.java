@@ -23,8 +23,8 @@ import java.util.function.BiFunction;
 
 /**
  * A decoder-only transformer as DJL tensor ops, with Hugging Face weight names: the Llama family
- * (Llama 2/3, Mistral, Qwen2, SmolLM, TinyLlama), Gemma-2 and GPT-2. (The class keeps its first
- * family's name.) One layer is
+ * (Llama 2/3, Mistral, Qwen2, SmolLM, TinyLlama), Gemma-2 and GPT-2.
+ * One layer is
  * <pre>
  *   heads  = attention(norm₁(x))                       (the input of W_O: the HEADS site)
  *   h      = x + norm₂(W_O · heads)                    (norm₂: Gemma-2's post-attention norm, else none)
@@ -45,7 +45,7 @@ import java.util.function.BiFunction;
  * and calls a {@link SiteHook} at every layer's heads and residual sites: the entry point of both
  * generation and the intervention engine.
  */
-public final class Llama implements AutoCloseable {
+public final class DecoderModel implements AutoCloseable {
 
     /**
      * A linear map in the Hugging Face [out, in] layout, with an optional bias. A weight stored in
@@ -141,7 +141,7 @@ public final class Llama implements AutoCloseable {
      * prefix). Derived views (GPT-2's split and transposed projections, Gemma's 1 + w) belong to
      * {@code manager}, as the weights do.
      */
-    public Llama(ModelConfig config, NDManager manager, DataType dtype,
+    public DecoderModel(ModelConfig config, NDManager manager, DataType dtype,
                  BiFunction<String, Boolean, NDArray> weight, AutoCloseable source) {
         this(config, manager, dtype, dtype, weight, source);
     }
@@ -151,7 +151,7 @@ public final class Llama implements AutoCloseable {
      * in {@code dtype}: {@code weight} then returns tensors in {@code storage}, and the vectors (norm
      * scales, biases) are converted to {@code dtype} here.
      */
-    public Llama(ModelConfig config, NDManager manager, DataType dtype, DataType storage,
+    public DecoderModel(ModelConfig config, NDManager manager, DataType dtype, DataType storage,
                  BiFunction<String, Boolean, NDArray> weight, AutoCloseable source) {
         this.config = config;
         this.manager = manager;
@@ -350,7 +350,7 @@ public final class Llama implements AutoCloseable {
      * FLOAT32, or FLOAT16 (meant for GPUs: CPU half-precision matrix products are slow). BF16
      * checkpoints are widened in Java on the way in.
      */
-    public static Llama load(Path dir, Device device, DataType dtype) {
+    public static DecoderModel load(Path dir, Device device, DataType dtype) {
         return load(dir, device, dtype, dtype);
     }
 
@@ -368,7 +368,7 @@ public final class Llama implements AutoCloseable {
      * {@code dtype} (FLOAT16 storage with FLOAT32 compute halves the memory of a CPU model; each
      * product widens its weight for that product only).
      */
-    public static Llama load(Path dir, Device device, DataType dtype, DataType storage) {
+    public static DecoderModel load(Path dir, Device device, DataType dtype, DataType storage) {
         ModelConfig config = ModelConfig.load(dir);
         Checkpoint checkpoint = Checkpoint.open(dir);
         try {
@@ -379,7 +379,7 @@ public final class Llama implements AutoCloseable {
         }
         NDManager manager = Djl.newManager(device);
         try {
-            Llama model = new Llama(config, manager, dtype, storage, (name, required) -> {
+            DecoderModel model = new DecoderModel(config, manager, dtype, storage, (name, required) -> {
                 if (!required && !checkpoint.has(name)) return null;
                 NDArray w = checkpoint.load(manager, name, storage);
                 // A NaN or ∞ weight otherwise shows up as a table of zeros or a NaN loss, far from its cause.

@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * <p>{@link #like} starts from the published config.json of a real model, and {@link #streamed}
  * writes a checkpoint of any size in bounded memory (with other numbers than the default mode).
  */
-public final class RandomLlama {
+public final class RandomCheckpoint {
     private static final Gson CONFIG_JSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     public final Map<String, Object> config = new LinkedHashMap<>();
@@ -39,9 +39,9 @@ public final class RandomLlama {
     private boolean gpt2Prefixed = true;
     private boolean streamed;
 
-    private RandomLlama() {}
+    private RandomCheckpoint() {}
 
-    public RandomLlama(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab) {
+    public RandomCheckpoint(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab) {
         config.put("architectures", new String[] {"LlamaForCausalLM"});
         config.put("model_type", "llama");
         config.put("hidden_size", hidden);
@@ -65,9 +65,9 @@ public final class RandomLlama {
      * transformers' defaults otherwise (soft caps 50 and 30, window 4096 on even layers,
      * query_pre_attn_scalar 256, tied head); set smaller caps and windows to make them matter.
      */
-    public static RandomLlama gemma2(int hidden, int layers, int heads, int kvHeads, int headDim, int intermediate,
+    public static RandomCheckpoint gemma2(int hidden, int layers, int heads, int kvHeads, int headDim, int intermediate,
                                      int vocab) {
-        RandomLlama r = new RandomLlama(hidden, layers, heads, kvHeads, intermediate, vocab);
+        RandomCheckpoint r = new RandomCheckpoint(hidden, layers, heads, kvHeads, intermediate, vocab);
         r.config.put("architectures", new String[] {"Gemma2ForCausalLM"});
         r.config.put("model_type", "gemma2");
         r.config.remove("hidden_act");
@@ -89,8 +89,8 @@ public final class RandomLlama {
      * spelling, so config.json is written back as published, but for torch_dtype, which
      * {@link #write} sets to the dtype written).
      */
-    public static RandomLlama like(ModelPreset preset) {
-        RandomLlama r = new RandomLlama();
+    public static RandomCheckpoint like(ModelPreset preset) {
+        RandomCheckpoint r = new RandomCheckpoint();
         preset.config().entrySet().forEach(e -> r.config.put(e.getKey(), plain(e.getValue())));
         return r;
     }
@@ -113,8 +113,8 @@ public final class RandomLlama {
     }
 
     /** A GPT-2 (GPT2LMHeadModel) in its own config keys: n_embd, n_layer, n_head, n_positions. */
-    public static RandomLlama gpt2(int hidden, int layers, int heads, int vocab, int positions) {
-        RandomLlama r = new RandomLlama(hidden, layers, heads, heads, 4 * hidden, vocab);
+    public static RandomCheckpoint gpt2(int hidden, int layers, int heads, int vocab, int positions) {
+        RandomCheckpoint r = new RandomCheckpoint(hidden, layers, heads, heads, 4 * hidden, vocab);
         r.config.clear();
         r.config.put("architectures", new String[] {"GPT2LMHeadModel"});
         r.config.put("model_type", "gpt2");
@@ -136,7 +136,7 @@ public final class RandomLlama {
      * GPT-2 tensor names with the {@code transformer.} prefix (as GPT2LMHeadModel saves them, the
      * default) or bare (as GPT2Model and the original openai-community/gpt2 files have them).
      */
-    public RandomLlama gpt2Prefixed(boolean prefixed) {
+    public RandomCheckpoint gpt2Prefixed(boolean prefixed) {
         this.gpt2Prefixed = prefixed;
         return this;
     }
@@ -145,23 +145,23 @@ public final class RandomLlama {
      * Rounds every weight to a value that BF16 (and F16, within its range) holds exactly, so that
      * F32, F16 and BF16 copies of the checkpoint hold the same numbers.
      */
-    public RandomLlama bf16Representable() {
+    public RandomCheckpoint bf16Representable() {
         this.bf16Representable = true;
         return this;
     }
 
-    public RandomLlama set(String key, Object value) {
+    public RandomCheckpoint set(String key, Object value) {
         config.put(key, value);
         return this;
     }
 
-    public RandomLlama seed(long seed) {
+    public RandomCheckpoint seed(long seed) {
         this.seed = seed;
         return this;
     }
 
     /** Standard deviation-like scale of the random weights (uniform in ±scale·√3). */
-    public RandomLlama scale(float scale) {
+    public RandomCheckpoint scale(float scale) {
         this.scale = scale;
         return this;
     }
@@ -173,7 +173,7 @@ public final class RandomLlama {
      * generator ({@link CounterUniform}) and differ from the default mode's, with the same
      * distributions; they too depend only on the seed, the tensor names and shapes.
      */
-    public RandomLlama streamed() {
+    public RandomCheckpoint streamed() {
         this.streamed = true;
         return this;
     }
