@@ -32,14 +32,14 @@ import java.util.stream.Stream;
  * ({@link RandomCheckpoint#streamed}), so memory stays small whatever the model's size.
  */
 @Command(name = "make-random-model", description = "Write a random checkpoint with the exact config.json, tensor names and "
-        + "shapes of a published model (llama-3.2-1b, gemma-2-2b, llama-3-8b, mistral-7b, qwen2.5-0.5b), and a tokenizer.")
+        + "shapes of a published model (llama-3.2-1b, gemma-2-2b, llama-3-8b, mistral-7b, qwen2.5-0.5b, qwen3-0.6b), and a tokenizer.")
 final class MakeRandomModelCommand implements Callable<Integer> {
     /** Files of a Hugging Face tokenizer that are copied when present; tokenizer.json is required. */
     private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json");
 
     @Option(names = "--like", required = true, paramLabel = "MODEL",
-            description = "llama-3.2-1b, gemma-2-2b, llama-3-8b, mistral-7b (v0.1), qwen2.5-0.5b.")
+            description = "llama-3.2-1b, gemma-2-2b, llama-3-8b, mistral-7b (v0.1), qwen2.5-0.5b, qwen3-0.6b.")
     String like;
 
     @Option(names = "--out", required = true, description = "Output model folder.")

@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
 /**
  * Writes a randomly initialised checkpoint in Hugging Face layout: config.json and
  * model.safetensors (or shards), for a Llama-family model (the constructor; model_type may be set
- * to mistral or qwen2), a Gemma-2 ({@link #gemma2}) or a GPT-2 ({@link #gpt2}). Tests build their
+ * to mistral or qwen2), a Qwen3 ({@link #qwen3}), a Gemma-2 ({@link #gemma2}) or a GPT-2
+ * ({@link #gpt2}): whatever tensors the family's {@link ModelShapes} calls for. Tests build their
  * tiny models with it; the load benchmark builds a large one. {@link #config} is the config.json
  * content (a null value is written as JSON null: "feature off" for Gemma-2's caps and window) and
  * may be edited before {@link #write}. The weights depend only on the seed, the tensor names and
@@ -81,6 +82,23 @@ public final class RandomCheckpoint {
         r.config.put("tie_word_embeddings", true);
         r.config.put("bos_token_id", 2);
         r.config.put("eos_token_id", 1);
+        return r;
+    }
+
+    /**
+     * A Qwen3 (Qwen3ForCausalLM) with the given head size, independent of hidden / heads, per-head
+     * q and k norms, no biases, and the head tied to the embeddings as in Qwen3-0.6B.
+     */
+    public static RandomCheckpoint qwen3(int hidden, int layers, int heads, int kvHeads, int headDim, int intermediate,
+                                         int vocab) {
+        RandomCheckpoint r = new RandomCheckpoint(hidden, layers, heads, kvHeads, intermediate, vocab);
+        r.config.put("architectures", new String[] {"Qwen3ForCausalLM"});
+        r.config.put("model_type", "qwen3");
+        r.config.put("head_dim", headDim);
+        r.config.put("rms_norm_eps", 1e-6);
+        r.config.put("attention_bias", false);
+        r.config.put("use_sliding_window", false);
+        r.config.put("tie_word_embeddings", true);
         return r;
     }
 

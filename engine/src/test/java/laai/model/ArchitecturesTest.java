@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import laai.checkpoint.Checkpoint;
 import laai.checkpoint.DType;
+import laai.model.family.Families;
 import laai.runtime.Djl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static laai.model.Fixtures.logits;
 import static laai.model.Fixtures.maxAbs;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Gemma-2 and GPT-2 on tiny random checkpoints in Hugging Face layout: what can be checked without
+ * Gemma-2, GPT-2 and Qwen3 on tiny random checkpoints in Hugging Face layout: what can be checked without
  * transformers (the logits themselves are compared with a reference in {@link GoldenLogitsTest}).
  */
 class ArchitecturesTest {
@@ -64,7 +66,7 @@ class ArchitecturesTest {
     @Test
     void gemma2ConfigTakesTransformersDefaultsAndOverrides() {
         ModelConfig tiny = ModelConfig.load(Fixtures.tinyGemma2().write(tmp.resolve("tiny"), DType.F32, 0));
-        assertEquals(ModelConfig.Family.GEMMA2, tiny.family());
+        assertEquals(Families.GEMMA2, tiny.family());
         assertEquals(16, tiny.headDim());
         assertEquals(64, tiny.qDim());
         assertEquals(32, tiny.kvDim());
@@ -102,7 +104,7 @@ class ArchitecturesTest {
     @Test
     void gpt2ConfigReadsItsOwnKeys() {
         ModelConfig c = ModelConfig.load(Fixtures.tinyGpt2().write(tmp.resolve("g"), DType.F32, 0));
-        assertEquals(ModelConfig.Family.GPT2, c.family());
+        assertEquals(Families.GPT2, c.family());
         assertEquals(64, c.hiddenSize());
         assertEquals(3, c.numLayers());
         assertEquals(4, c.numHeads());
@@ -114,8 +116,55 @@ class ArchitecturesTest {
         assertEquals("gelu_new", c.hiddenAct());
         assertEquals(0.25, c.attentionScale(), 1e-15);
         assertTrue(c.tieWordEmbeddings());
-        assertTrue(c.attentionBias() && c.outputBias() && c.mlpBias());
+        assertTrue(c.qkvBias() && c.outputBias() && c.mlpBias());
         assertTrue(!c.family().usesRope());
+    }
+
+    @Test
+    void qwen3ConfigTakesTransformersDefaults() {
+        ModelConfig tiny = ModelConfig.load(Fixtures.tinyQwen3().write(tmp.resolve("tiny"), DType.F32, 0));
+        assertEquals(Families.QWEN3, tiny.family());
+        assertEquals(16, tiny.headDim());
+        assertEquals(64, tiny.qDim());
+        assertEquals(0.25, tiny.attentionScale(), 1e-15);
+        assertTrue(!tiny.qkvBias() && !tiny.outputBias() && tiny.tieWordEmbeddings());
+        assertArrayEquals(new int[] {0, 0, 0}, tiny.slidingWindowPerLayer());
+        Map<String, long[]> tensors = ModelShapes.of(tiny);
+        assertArrayEquals(new long[] {16}, tensors.get("model.layers.2.self_attn.q_norm.weight"));
+        assertArrayEquals(new long[] {16}, tensors.get("model.layers.2.self_attn.k_norm.weight"));
+
+        RandomCheckpoint plain = Fixtures.tinyQwen3().set("attention_bias", true).set("use_sliding_window", true)
+                .set("sliding_window", 4).set("max_window_layers", 1);
+        plain.config.remove("head_dim");
+        ModelConfig defaults = ModelConfig.load(plain.write(tmp.resolve("defaults"), DType.F32, 0));
+        assertEquals(128, defaults.headDim());                          // Qwen3Config's, not 48 / 4
+        assertTrue(defaults.qkvBias() && defaults.outputBias());        // attention_bias: q, k, v and o
+        assertArrayEquals(new int[] {0, 4, 4}, defaults.slidingWindowPerLayer());
+        assertEquals(32768, defaults.maxPositionEmbeddings());
+
+        ModelConfig typed = ModelConfig.load(Fixtures.tinyQwen3().set("use_sliding_window", true).set("sliding_window", 4)
+                .set("layer_types", List.of("sliding_attention", "full_attention", "sliding_attention"))
+                .write(tmp.resolve("typed"), DType.F32, 0));
+        assertArrayEquals(new int[] {4, 0, 4}, typed.slidingWindowPerLayer());
+    }
+
+    @Test
+    void qwen3HeadNormsAreReadAndMatter() {
+        Path dir = Fixtures.tinyQwen3().write(tmp.resolve("q"), DType.F32, 0);
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32);
+             NDScope s = new NDScope()) {
+            assertEquals(64, model.siteSize(Site.HEADS));
+            assertEquals(48, model.siteSize(Site.RESIDUAL));
+            float[][] normed = logits(model, IDS, null);
+            // the same checkpoint with unit head norms: the norms' weights reach the logits
+            try (Checkpoint c = Checkpoint.open(dir);
+                 NDManager m = NDManager.newBaseManager(Device.cpu());
+                 DecoderModel unit = new DecoderModel(model.config(), m, DataType.FLOAT32, (name, required) ->
+                         name.endsWith("q_norm.weight") || name.endsWith("k_norm.weight") ? m.ones(new Shape(16))
+                                 : c.load(m, name, DataType.FLOAT32), null)) {
+                assertTrue(maxAbsDiff(normed, logits(unit, IDS, null)) > 1e-3, "q_norm and k_norm weights are ignored");
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -262,15 +311,15 @@ class ArchitecturesTest {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // both: cache, batching, hooks, gradients
+    // all three: cache, batching, hooks, gradients
 
-    private static RandomCheckpoint[] both() {
-        return new RandomCheckpoint[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2()};
+    private static RandomCheckpoint[] families() {
+        return new RandomCheckpoint[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2(), Fixtures.tinyQwen3()};
     }
 
     @Test
     void cachedGenerationEqualsFullRecomputation() {
-        for (RandomCheckpoint random : both()) {
+        for (RandomCheckpoint random : families()) {
             try (DecoderModel model = load(random, random.config.get("model_type").toString())) {
                 long[] prompt = {1, 17, 42};   // Gemma's window of 4 is passed within the first steps
                 long[] cached = new Generator(model).greedy(new long[][] {prompt}, 16, id -> false, null)[0];
@@ -282,7 +331,7 @@ class ArchitecturesTest {
 
     @Test
     void batchedGenerationOfUnequalPromptsEqualsOneByOne() {
-        for (RandomCheckpoint random : both()) {
+        for (RandomCheckpoint random : families()) {
             try (DecoderModel model = load(random, random.config.get("model_type").toString())) {
                 long[][] prompts = {{1, 17, 42, 5, 8, 60}, {1, 3}, {1, 90, 4, 4}};
                 Generator g = new Generator(model);
@@ -297,7 +346,7 @@ class ArchitecturesTest {
 
     @Test
     void addVectorAtEverySiteIsCausal() {
-        for (RandomCheckpoint random : both()) {
+        for (RandomCheckpoint random : families()) {
             try (DecoderModel model = load(random, random.config.get("model_type").toString()); NDScope s = new NDScope()) {
                 // at 7: Gemma's last layer slides over a window of 4, so positions 7..10 all see the change
                 int at = 7;
@@ -320,7 +369,7 @@ class ArchitecturesTest {
 
     @Test
     void gradientAtEverySiteMatchesFiniteDifferences() {
-        for (RandomCheckpoint random : both()) {
+        for (RandomCheckpoint random : families()) {
             Path dir = random.write(tmp.resolve(random.config.get("model_type").toString()), DType.F32, 0);
             ModelConfig config = ModelConfig.load(dir);
             try (Checkpoint c = Checkpoint.open(dir);

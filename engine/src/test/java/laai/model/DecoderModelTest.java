@@ -137,7 +137,7 @@ class DecoderModelTest {
             assertTrue(!c.has("model.layers.0.self_attn.o_proj.bias"));
         }
         ModelConfig config = ModelConfig.load(dir);
-        assertTrue(config.attentionBias());
+        assertTrue(config.qkvBias());
         try (DecoderModel withBias = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32);
              Checkpoint c = Checkpoint.open(dir);
              NDManager m = NDManager.newBaseManager(Device.cpu());

@@ -48,6 +48,14 @@ public final class Fixtures {
                 .set("final_logit_softcapping", 5.0);
     }
 
+    /**
+     * A small Qwen3: hidden 48, 3 layers, 4 heads of 16 over 2 kv heads (heads·head size = 64 ≠
+     * hidden), per-head q and k norms, vocab 97, tied head.
+     */
+    public static RandomCheckpoint tinyQwen3() {
+        return RandomCheckpoint.qwen3(48, 3, 4, 2, 16, 96, 97).scale(0.2f);
+    }
+
     /** A small GPT-2: n_embd 64, 3 layers, 4 heads, vocab 97, 32 positions. */
     public static RandomCheckpoint tinyGpt2() {
         return RandomCheckpoint.gpt2(64, 3, 4, 97, 32).scale(0.2f);

@@ -107,7 +107,7 @@ public final class LoadedModel implements AutoCloseable {
         StringColumn value = StringColumn.create("value");
         Object[][] rows = {
                 {"name", name()},
-                {"family", c.family().name().toLowerCase(java.util.Locale.ROOT)},
+                {"family", c.family().modelType()},
                 {"layers", c.numLayers()},
                 {"attention heads", c.numHeads()},
                 {"key/value heads", c.numKvHeads()},
