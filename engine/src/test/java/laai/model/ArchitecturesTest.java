@@ -136,6 +136,7 @@ class ArchitecturesTest {
         RandomCheckpoint plain = Fixtures.tinyQwen3().set("attention_bias", true).set("use_sliding_window", true)
                 .set("sliding_window", 4).set("max_window_layers", 1);
         plain.config.remove("head_dim");
+        plain.config.remove("max_position_embeddings");
         ModelConfig defaults = ModelConfig.load(plain.write(tmp.resolve("defaults"), DType.F32, 0));
         assertEquals(128, defaults.headDim());                          // Qwen3Config's, not 48 / 4
         assertTrue(defaults.qkvBias() && defaults.outputBias());        // attention_bias: q, k, v and o
