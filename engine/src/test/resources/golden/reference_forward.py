@@ -6,6 +6,7 @@ Hugging Face transformers:
   src/transformers/models/llama/modeling_llama.py   (Llama; Qwen2 adds q/k/v biases)
   src/transformers/models/gemma2/modeling_gemma2.py (Gemma-2)
   src/transformers/models/gpt2/modeling_gpt2.py     (GPT-2)
+  src/transformers/models/qwen3/modeling_qwen3.py   (Qwen3)
 It reads a Hugging Face folder (config.json + model.safetensors, F32/F16/BF16) and prints JSON:
 the file's SHA-256, the token ids, and the float32 logits of one full forward pass.
 
@@ -192,6 +193,61 @@ def gemma2(cfg, w, ids):
 
 
 # ------------------------------------------------------------------------------------------------
+# Qwen3 (modeling_qwen3.py, eager attention): Llama's layer with an RMSNorm of each query and key
+# head (q_norm, k_norm, over head_dim) between the projection and the rotation. `qk_norm` picks
+# where those norms go: "before_rope" is transformers'; "none" and "after_rope" are the two wrong
+# orders the golden file records too, so the Java test can show it tells them apart.
+
+def qwen3(cfg, w, ids, qk_norm="before_rope"):
+    hidden, heads = cfg["hidden_size"], cfg["num_attention_heads"]
+    kvh = cfg.get("num_key_value_heads") or heads
+    d = cfg.get("head_dim", 128)  # Qwen3Config's default, whatever hidden // heads is
+    eps = cfg.get("rms_norm_eps", 1e-6)
+    bias = cfg.get("attention_bias", False)  # on q, k, v and o alike
+    assert not cfg.get("use_sliding_window", False)
+
+    def rms(x, weight):  # Qwen3RMSNorm
+        dt = x.dtype
+        x = x.to(torch.float32)
+        x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
+        return weight * x.to(dt)
+
+    def heads_of(x, n):  # [1, t, n·d] -> [1, t, n, d]
+        return x.view(1, t, n, d)
+
+    t = ids.shape[1]
+    x = w["model.embed_tokens.weight"][ids]
+    cos, sin = rotary(d, cfg.get("rope_theta", 10000.0), torch.arange(t))
+    cos, sin = cos[:, None], sin[:, None]
+    mask = causal_mask(t)
+    for l in range(cfg["num_hidden_layers"]):
+        p = f"model.layers.{l}."
+        b = (lambda n: w[p + n] if bias else None)
+        h = rms(x, w[p + "input_layernorm.weight"])
+        q = heads_of(linear(h, w[p + "self_attn.q_proj.weight"], b("self_attn.q_proj.bias")), heads)
+        k = heads_of(linear(h, w[p + "self_attn.k_proj.weight"], b("self_attn.k_proj.bias")), kvh)
+        v = heads_of(linear(h, w[p + "self_attn.v_proj.weight"], b("self_attn.v_proj.bias")), kvh).transpose(1, 2)
+        if qk_norm == "before_rope":
+            q, k = rms(q, w[p + "self_attn.q_norm.weight"]), rms(k, w[p + "self_attn.k_norm.weight"])
+        q, k = q.transpose(1, 2), k.transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        if qk_norm == "after_rope":
+            q, k = rms(q, w[p + "self_attn.q_norm.weight"]), rms(k, w[p + "self_attn.k_norm.weight"])
+        k, v = repeat_kv(k, heads // kvh), repeat_kv(v, heads // kvh)
+        a = torch.matmul(q, k.transpose(2, 3)) * (d ** -0.5) + mask
+        a = torch.softmax(a, dim=-1, dtype=torch.float32)
+        o = torch.matmul(a, v).transpose(1, 2).reshape(1, t, heads * d)
+        x = x + linear(o, w[p + "self_attn.o_proj.weight"], b("self_attn.o_proj.bias"))
+        h = rms(x, w[p + "post_attention_layernorm.weight"])
+        g = linear(h, w[p + "mlp.gate_proj.weight"])
+        x = x + linear(torch.nn.functional.silu(g) * linear(h, w[p + "mlp.up_proj.weight"]), w[p + "mlp.down_proj.weight"])
+    x = rms(x, w["model.norm.weight"])
+    head = w["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings", False) else w["lm_head.weight"]
+    return linear(x, head)
+
+
+# ------------------------------------------------------------------------------------------------
 # GPT-2 (modeling_gpt2.py, GPT2Attention._attn)
 
 def gpt2(cfg, w, ids):
@@ -229,17 +285,28 @@ def gpt2(cfg, w, ids):
     return linear(x, w[pre + "wte.weight"])
 
 
+def rows(logits):
+    return [[float("%.7g" % v) for v in row] for row in logits.tolist()]
+
+
 def main():
     folder, ids = sys.argv[1], [int(i) for i in sys.argv[2].split(",")]
     with open(folder + "/config.json") as f:
         cfg = json.load(f)
     w, sha = read_safetensors(folder + "/model.safetensors")
-    forward = {"llama": llama, "mistral": llama, "qwen2": llama, "gemma2": gemma2, "gpt2": gpt2}[cfg["model_type"]]
+    forward = {"llama": llama, "mistral": llama, "qwen2": llama, "qwen3": qwen3, "gemma2": gemma2,
+               "gpt2": gpt2}[cfg["model_type"]]
+    ids = torch.tensor([ids])
     with torch.no_grad():
-        logits = forward(cfg, w, torch.tensor([ids]))[0]
-    json.dump({"model_type": cfg["model_type"], "sha256": sha, "ids": ids,
-               "reference": "plain torch " + torch.__version__ + " float32, from the transformers eager code",
-               "logits": [[float("%.7g" % v) for v in row] for row in logits.tolist()]}, sys.stdout)
+        logits = forward(cfg, w, ids)[0]
+    out = {"model_type": cfg["model_type"], "sha256": sha, "ids": ids[0].tolist(),
+           "reference": "plain torch " + torch.__version__ + " float32, from the transformers eager code",
+           "logits": rows(logits)}
+    if cfg["model_type"] == "qwen3":
+        with torch.no_grad():
+            out["wrong_orders"] = {order: rows(qwen3(cfg, w, ids, qk_norm=order)[0])
+                                   for order in ("none", "after_rope")}
+    json.dump(out, sys.stdout)
     sys.stdout.write("\n")
 
 

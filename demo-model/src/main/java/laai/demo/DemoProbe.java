@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import laai.model.Chunk;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.tasks.Pair;
 
 import java.util.ArrayList;
@@ -29,10 +29,10 @@ public final class DemoProbe {
         }
     }
 
-    private final Llama model;
+    private final DecoderModel model;
     private final WordTokenizer tokenizer;
 
-    public DemoProbe(Llama model, WordTokenizer tokenizer) {
+    public DemoProbe(DecoderModel model, WordTokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
     }

@@ -13,9 +13,9 @@ import com.google.gson.GsonBuilder;
 import laai.checkpoint.DType;
 import laai.checkpoint.SafeTensorsWriter;
 import laai.model.Chunk;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
-import laai.model.RandomLlama;
+import laai.model.RandomCheckpoint;
 import laai.runtime.Djl;
 
 import java.io.IOException;
@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a small Llama-architecture model from scratch on the {@link DemoCorpus} with the
- * project's own runtime: {@link Llama}'s forward pass over weights that require gradients, full
+ * project's own runtime: {@link DecoderModel}'s forward pass over weights that require gradients, full
  * backpropagation through DJL autograd, AdamW with linear warm-up and cosine decay, global
  * gradient-norm clipping. Seeded and deterministic in its data order and initialisation; the
  * arithmetic is libtorch's, whose multi-threaded CPU reductions may differ in the last bits, so a
@@ -74,9 +74,9 @@ public final class DemoTrainer {
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final Map<String, NDArray> firstMoment = new LinkedHashMap<>();
     private final Map<String, NDArray> secondMoment = new LinkedHashMap<>();
-    private final RandomLlama layout;
+    private final RandomCheckpoint layout;
     private final NDManager manager;
-    private final Llama model;
+    private final DecoderModel model;
     private double backpropSeconds, updateSeconds;
     private int skipped;
 
@@ -85,7 +85,7 @@ public final class DemoTrainer {
         this.tokenizer = tokenizer;
         this.out = out;
         Djl.engine(); // offline settings and libtorch first
-        this.layout = new RandomLlama(settings.hidden(), settings.layers(), settings.heads(), settings.kvHeads(),
+        this.layout = new RandomCheckpoint(settings.hidden(), settings.layers(), settings.heads(), settings.kvHeads(),
                 settings.intermediate(), tokenizer.size())
                 .set("tie_word_embeddings", true)
                 .set("bos_token_id", WordTokenizer.BOS_ID)
@@ -113,7 +113,7 @@ public final class DemoTrainer {
             secondMoment.put(name, manager.zeros(new Shape(shape)));
         });
         ModelConfig config = config();
-        this.model = new Llama(config, manager, DataType.FLOAT32, (name, required) -> weights.get(name), null);
+        this.model = new DecoderModel(config, manager, DataType.FLOAT32, (name, required) -> weights.get(name), null);
     }
 
     private ModelConfig config() {
@@ -135,7 +135,7 @@ public final class DemoTrainer {
         return new GsonBuilder().setPrettyPrinting().create().toJson(layout.config) + "\n";
     }
 
-    public Llama model() {
+    public DecoderModel model() {
         return model;
     }
 

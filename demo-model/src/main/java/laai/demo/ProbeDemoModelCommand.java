@@ -3,7 +3,7 @@ package laai.demo;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.cli.Datasets;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +27,7 @@ final class ProbeDemoModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         WordRelations relations = WordRelations.load(datasets != null ? datasets : Datasets.dir());
-        try (Llama m = Llama.load(model, Device.cpu(), DataType.FLOAT32)) {
+        try (DecoderModel m = DecoderModel.load(model, Device.cpu(), DataType.FLOAT32)) {
             new DemoProbe(m, WordTokenizer.read(model)).report(relations).forEach(System.out::println);
         }
         return 0;

@@ -7,7 +7,7 @@ import laai.eval.Method;
 import laai.eval.PaperTable;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -64,7 +64,7 @@ class DemoModelTest {
 
     @Test
     void knowsTheRelationsButABarePromptDoesNotSayWhichOne() {
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
             DemoProbe probe = new DemoProbe(m, DemoFixtures.tokenizer());
             for (DemoRelation r : List.of(DemoRelation.ANTONYM, DemoRelation.SYNONYM, DemoRelation.FRENCH, DemoRelation.GERMAN)) {
                 DemoProbe.Rates rates = probe.rates(r, DemoFixtures.relations().pairs(r));
@@ -83,7 +83,7 @@ class DemoModelTest {
      */
     @Test
     void answersTheBareOpinionQuestionWithTheCurrentOpinionAndFollowsTheRuleWhenInstructed() {
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
             DemoProbe.OpinionRates rates = new DemoProbe(m, DemoFixtures.tokenizer()).opinion(OpinionDynamics.situations(1, 120));
             assertTrue(rates.bareCopies() >= 0.8, rates.toString());
             assertTrue(rates.instructedKl() <= rates.bareKl() / 2, rates.toString());
@@ -97,7 +97,7 @@ class DemoModelTest {
      */
     @Test
     void thePaperTableHoldsOnTheDemoModel() {
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer t = TextTokenizer.load(dir)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer t = TextTokenizer.load(dir)) {
             Experiment e = new Experiment(m, new PromptEncoder(t, PromptTemplate.DEFAULT), "demo");
             List<ResultRow> rows = new PaperTable(e, DemoFixtures.datasets()).run(Experiment.Settings.defaults(3),
                     LAYERS, new long[] {1, 2}, null);

@@ -3,7 +3,7 @@ package laai.demo;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.checkpoint.DType;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -57,7 +57,7 @@ class DemoTrainerTest {
         assertEquals("llama", config.modelType());
         assertEquals(tokenizer.size(), config.vocabSize());
         assertEquals(1, config.numKvHeads());
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer t = TextTokenizer.load(dir)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer t = TextTokenizer.load(dir)) {
             assertEquals(WordTokenizer.BOS_ID, t.bos());
             assertArrayEquals(expected, new DemoProbe(m, tokenizer).next(List.of("Q: hot\nA:", "opposites:\nQ: big\nA:")));
         }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import laai.model.Chunk;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.RecordActivations;
 import laai.model.Site;
 import picocli.CommandLine.Command;
@@ -31,7 +31,7 @@ final class ActivationsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Site where = Site.parse(site);
-        try (Llama model = options.load(); NDScope ignored = new NDScope()) {
+        try (DecoderModel model = options.load(); NDScope ignored = new NDScope()) {
             ModelOptions.checkLayer(model.config(), layer);
             PromptOptions.validate(ids, model.config().vocabSize());
             RecordActivations record = new RecordActivations(layer, where);

@@ -13,7 +13,7 @@ import laai.intervention.LossPath;
 import laai.intervention.NaivePath;
 import laai.intervention.Objective;
 import laai.model.Chunk;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.Site;
 import laai.model.TextTokenizer;
@@ -60,7 +60,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Site where = Site.parse(site);
-        try (Llama model = randomModel != null ? random(randomModel) : options.load();
+        try (DecoderModel model = randomModel != null ? random(randomModel) : options.load();
              TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
             ModelConfig c = model.config();
             int l = layer != null ? layer : c.numLayers() / 8;
@@ -144,14 +144,14 @@ final class BenchInterveneCommand implements Callable<Integer> {
     }
 
     /** A random F32 Llama HIDDENxLAYERS[xVOCAB] with heads of 64 (vocab 32000 by default), written once under java.io.tmpdir. */
-    private Llama random(String spec) {
+    private DecoderModel random(String spec) {
         String[] parts = spec.toLowerCase(java.util.Locale.ROOT).split("x");
         if (parts.length < 2 || parts.length > 3) throw new IllegalArgumentException("--random-model takes HIDDENxLAYERS[xVOCAB], e.g. 512x8");
         int hidden = Integer.parseInt(parts[0]), layers = Integer.parseInt(parts[1]);
         int vocab = parts.length == 3 ? Integer.parseInt(parts[2]) : 32000;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "laai-bench-random-" + hidden + "x" + layers + "x" + vocab);
         if (!Files.exists(dir.resolve("model.safetensors"))) {
-            new laai.model.RandomLlama(hidden, layers, hidden / 64, hidden / 64, hidden * 11 / 4, vocab)
+            new laai.model.RandomCheckpoint(hidden, layers, hidden / 64, hidden / 64, hidden * 11 / 4, vocab)
                     .write(dir, laai.checkpoint.DType.F32, 0);
         }
         return options.load(dir);
@@ -219,7 +219,7 @@ final class BenchInterveneCommand implements Callable<Integer> {
      * positions through layers {@code from} .. L−1 and the head: how fast this machine runs the
      * model's products in one path's shape.
      */
-    static double forwardGflops(Llama model, int from, int batch, int width) {
+    static double forwardGflops(DecoderModel model, int from, int batch, int width) {
         ModelConfig c = model.config();
         double flops = (double) batch * width
                 * ((c.numLayers() - from) * LayerFlops.perPosition(c, (width + 1) / 2) + 2.0 * c.hiddenSize() * c.vocabSize());

@@ -3,8 +3,8 @@ package laai.cli;
 import ai.djl.ndarray.types.DataType;
 import laai.checkpoint.DType;
 import laai.model.Generator;
-import laai.model.Llama;
-import laai.model.RandomLlama;
+import laai.model.DecoderModel;
+import laai.model.RandomCheckpoint;
 import laai.runtime.Djl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +51,7 @@ final class BenchLoadCommand implements Callable<Integer> {
         }
         if (!Files.exists(dir.resolve("model.safetensors"))) {
             System.err.println("writing a random F32 checkpoint to " + dir + " ...");
-            new RandomLlama(hidden, layers, hidden / 64, hidden / 64, intermediate, vocab).write(dir, DType.F32, 0);
+            new RandomCheckpoint(hidden, layers, hidden / 64, hidden / 64, intermediate, vocab).write(dir, DType.F32, 0);
         }
         Map<String, Object> r = runChild();
         long file = ((Number) r.get("file_bytes")).longValue();
@@ -100,7 +100,7 @@ final class BenchLoadCommand implements Callable<Integer> {
         long before = laai.runtime.Memory.resident();
         long t0 = System.nanoTime();
         Map<String, Object> r = new LinkedHashMap<>();
-        try (Llama model = Llama.load(dir, Djl.device("auto"), DataType.FLOAT32)) {
+        try (DecoderModel model = DecoderModel.load(dir, Djl.device("auto"), DataType.FLOAT32)) {
             double load = (System.nanoTime() - t0) / 1e9;
             Generator g = new Generator(model);
             long tf = System.nanoTime();

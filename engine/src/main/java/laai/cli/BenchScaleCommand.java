@@ -10,7 +10,7 @@ import laai.intervention.Example;
 import laai.intervention.FastPath;
 import laai.intervention.NaivePath;
 import laai.intervention.Objective;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.Site;
 import laai.model.TextTokenizer;
@@ -54,7 +54,7 @@ final class BenchScaleCommand implements Callable<Integer> {
         r.put("model", options.name());
         long rssBefore = Memory.resident();
         long t0 = System.nanoTime();
-        try (Llama model = options.load(); TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
+        try (DecoderModel model = options.load(); TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             ModelConfig c = model.config();
             c.checkLayer(layer);

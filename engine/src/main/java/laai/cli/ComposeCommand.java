@@ -4,7 +4,7 @@ import laai.eval.Composition;
 import laai.eval.Experiment;
 import laai.eval.Finished;
 import laai.eval.PromptEncoder;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import laai.runtime.Interrupted;
 import laai.tasks.PromptTemplate;
@@ -44,7 +44,7 @@ final class ComposeCommand implements Callable<Integer> {
         Task a = Task.resolve(tasks[0], Datasets.dir()), b = Task.resolve(tasks[1], Datasets.dir());
         Finished finished = new Finished(new TerminalProgress(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
-             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+             DecoderModel m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
             List<Composition.Outcome> out;
             try {

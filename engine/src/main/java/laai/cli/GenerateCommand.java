@@ -1,7 +1,7 @@
 package laai.cli;
 
 import laai.model.Generator;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -25,7 +25,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Llama model = options.load(); TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
+        try (DecoderModel model = options.load(); TextTokenizer tokenizer = TextTokenizer.load(options.model)) {
             long[] ids = prompt.ids(tokenizer, model.config().vocabSize());
             long[] generated = new Generator(model).greedy(new long[][] {ids}, maxNewTokens, tokenizer::isEos, null)[0];
             long[] all = new long[ids.length + generated.length];

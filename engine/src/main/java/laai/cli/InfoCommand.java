@@ -1,7 +1,8 @@
 package laai.cli;
 
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
+import laai.model.family.Families;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -9,17 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "info", description = "Architecture (" + ModelConfig.SUPPORTED + "), sizes, dtype and device of a checkpoint.")
+@Command(name = "info", description = "Architecture (" + Families.SUPPORTED + "), sizes, dtype and device of a checkpoint.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
 
     @Override
     public Integer call() {
-        try (Llama model = options.load()) {
+        try (DecoderModel model = options.load()) {
             ModelConfig c = model.config();
             Map<String, Object> info = new LinkedHashMap<>();
-            info.put("architecture", c.family().name().toLowerCase(java.util.Locale.ROOT));
+            info.put("architecture", c.family().modelType());
             info.put("model_type", c.modelType());
             info.put("layers", c.numLayers());
             info.put("heads", c.numHeads());

@@ -6,7 +6,7 @@ import laai.eval.Method;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
 import laai.eval.SeedAggregate;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import laai.report.ResultTables;
 import laai.runtime.Interrupted;
@@ -53,7 +53,7 @@ final class InterveneCommand implements Callable<Integer> {
         if (controls > 0) laai.eval.Controls.checkShots(settings.shots(), settings.nTrain());
         Finished finished = new Finished(new TerminalProgress(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
-             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+             DecoderModel m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, laai.tasks.PromptTemplate.DEFAULT), model.name(), options.scorer());
             List<Experiment.Outcome> outcomes;
             List<ResultRow> rows;

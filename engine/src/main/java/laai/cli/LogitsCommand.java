@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import laai.model.Chunk;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +22,7 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Llama model = options.load(); NDScope ignored = new NDScope()) {
+        try (DecoderModel model = options.load(); NDScope ignored = new NDScope()) {
             float[][] rows = logits(model, ids);
             if (options.json) {
                 Json.print(Map.of("logits", rows));
@@ -37,7 +37,7 @@ final class LogitsCommand implements Callable<Integer> {
         return 0;
     }
 
-    static float[][] logits(Llama model, long[] ids) {
+    static float[][] logits(DecoderModel model, long[] ids) {
         PromptOptions.validate(ids, model.config().vocabSize());
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
         NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/laai}: the command-line face of the engine. */
 @Command(name = "laai", mixinStandardHelpOptions = true, version = "laai 0.1.0",
         description = {"Task-driven layerwise additive activation intervention on Hugging Face checkpoints.",
-                "Architectures (config.json model_type): " + laai.model.ModelConfig.SUPPORTED + "."},
+                "Architectures (config.json model_type): " + laai.model.family.Families.SUPPORTED + "."},
         subcommands = {InfoCommand.class, GenerateCommand.class, LogitsCommand.class, ActivationsCommand.class,
                 BenchCommand.class, InterveneCommand.class, ComposeCommand.class, SweepCommand.class, TableCommand.class,
                 TransferCommand.class, MakeRandomModelCommand.class},

@@ -4,7 +4,7 @@ import laai.checkpoint.Checkpoint;
 import laai.checkpoint.DType;
 import laai.model.ModelPreset;
 import laai.model.ModelShapes;
-import laai.model.RandomLlama;
+import laai.model.RandomCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,17 +29,17 @@ import java.util.stream.Stream;
  * weights. Written the way transformers' save_pretrained writes it: one {@code model.safetensors}
  * up to the shard limit, else {@code model-0000i-of-0000N.safetensors} with
  * {@code model.safetensors.index.json}. The weights are computed while they are written
- * ({@link RandomLlama#streamed}), so memory stays small whatever the model's size.
+ * ({@link RandomCheckpoint#streamed}), so memory stays small whatever the model's size.
  */
 @Command(name = "make-random-model", description = "Write a random checkpoint with the exact config.json, tensor names and "
-        + "shapes of a published model (llama-3.2-1b, gemma-2-2b, llama-3-8b, mistral-7b, qwen2.5-0.5b), and a tokenizer.")
+        + "shapes of a published model (llama-3.2-1b, gemma-2-2b, llama-3-8b, mistral-7b, qwen2.5-0.5b, qwen3-0.6b), and a tokenizer.")
 final class MakeRandomModelCommand implements Callable<Integer> {
     /** Files of a Hugging Face tokenizer that are copied when present; tokenizer.json is required. */
     private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json");
 
     @Option(names = "--like", required = true, paramLabel = "MODEL",
-            description = "llama-3.2-1b, gemma-2-2b, llama-3-8b, mistral-7b (v0.1), qwen2.5-0.5b.")
+            description = "llama-3.2-1b, gemma-2-2b, llama-3-8b, mistral-7b (v0.1), qwen2.5-0.5b, qwen3-0.6b.")
     String like;
 
     @Option(names = "--out", required = true, description = "Output model folder.")
@@ -76,7 +76,7 @@ final class MakeRandomModelCommand implements Callable<Integer> {
         if (!Files.isRegularFile(from.resolve("tokenizer.json"))) {
             throw new IllegalArgumentException("no tokenizer.json in " + from + " (--tokenizer DIR)");
         }
-        RandomLlama random = RandomLlama.like(preset).seed(seed).streamed();
+        RandomCheckpoint random = RandomCheckpoint.like(preset).seed(seed).streamed();
         int published = ((Number) random.config.get("num_hidden_layers")).intValue();
         if (layers != null) {
             if (layers < 1) throw new IllegalArgumentException("--layers must be at least 1, got " + layers);

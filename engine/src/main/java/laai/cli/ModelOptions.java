@@ -2,7 +2,7 @@ package laai.cli;
 
 import ai.djl.ndarray.types.DataType;
 import laai.eval.ModelSpec;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.runtime.MatmulPrecision;
 import picocli.CommandLine.Option;
@@ -55,12 +55,12 @@ final class ModelOptions {
         return model.toAbsolutePath().normalize().getFileName().toString();
     }
 
-    Llama load() {
+    DecoderModel load() {
         return load(model);
     }
 
     /** Loads {@code dir} with these options, after setting the matrix-product precision for its size. */
-    Llama load(Path dir) {
+    DecoderModel load(Path dir) {
         ModelSpec spec = spec(dir, 0);
         precision = spec.applyPrecision();
         return spec.loadWeights();

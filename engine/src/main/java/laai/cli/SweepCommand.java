@@ -12,7 +12,7 @@ import laai.eval.RunSpec;
 import laai.eval.Sweep;
 import laai.eval.SweepPlan;
 import laai.intervention.Delta;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import laai.report.Plots;
 import laai.runtime.Interrupted;
@@ -86,7 +86,7 @@ final class SweepCommand implements Callable<Integer> {
         progress = new TerminalProgress(!model.json);
         Finished finished = new Finished(progress);
         try (Sigint sigint = Sigint.interruptsThisThread();
-             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+             DecoderModel m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
             if (select) return select(experiment, t, swept, nValidation, finished);
             SweepPlan plan = plan(t, swept, m.config());

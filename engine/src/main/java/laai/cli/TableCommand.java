@@ -6,7 +6,7 @@ import laai.eval.PaperTable;
 import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
 import laai.eval.TableCheckpoint;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import laai.runtime.Interrupted;
 import laai.tasks.PromptTemplate;
@@ -57,7 +57,7 @@ final class TableCommand implements Callable<Integer> {
         }
         Finished finished = new Finished(model.json ? new TerminalProgress(false) : TerminalProgress.rowsOnly());
         try (Sigint sigint = Sigint.interruptsThisThread();
-             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+             DecoderModel m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
             List<ResultRow> rows;
             try {

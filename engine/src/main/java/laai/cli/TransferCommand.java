@@ -4,7 +4,7 @@ import laai.eval.Experiment;
 import laai.eval.Finished;
 import laai.eval.PromptEncoder;
 import laai.eval.Transfer;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import laai.runtime.Interrupted;
 import laai.tasks.PromptTemplate;
@@ -35,7 +35,7 @@ final class TransferCommand implements Callable<Integer> {
         for (String t : tasks) resolved.add(Task.resolve(t, Datasets.dir()));
         Finished finished = new Finished(new TerminalProgress(!model.json));
         try (Sigint sigint = Sigint.interruptsThisThread();
-             Llama m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
+             DecoderModel m = model.load(); TextTokenizer tokenizer = TextTokenizer.load(model.model)) {
             Experiment experiment = new Experiment(m, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), model.name(), options.scorer());
             Transfer.Matrix matrix;
             try {

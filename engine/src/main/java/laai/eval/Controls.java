@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import laai.intervention.Delta;
 import laai.model.Chunk;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.RecordActivations;
 import laai.tasks.Pair;
 import laai.tasks.Split;
@@ -74,7 +74,7 @@ public final class Controls {
 
     /** The site's activation at the prompt's last token: one forward pass up to layer ℓ. */
     private float[] lastActivation(long[] prompt, Experiment.Settings s) {
-        Llama model = experiment.model();
+        DecoderModel model = experiment.model();
         RecordActivations record = new RecordActivations(s.layer(), s.site());
         try (NDScope ignored = new NDScope();
              Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {prompt.length}), null)) {

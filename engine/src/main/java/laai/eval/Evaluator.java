@@ -6,7 +6,7 @@ import laai.intervention.Delta;
 import laai.intervention.Example;
 import laai.model.AddVector;
 import laai.model.Generator;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.PaddedBatch;
 import laai.model.Positions;
 import laai.model.SiteHook;
@@ -32,12 +32,12 @@ import java.util.function.Function;
  * 1.6 GB above its weights. A trim takes 60–270 ms there, against 3–25 s per batch of 16.
  */
 public final class Evaluator {
-    private final Llama model;
+    private final DecoderModel model;
     private final PromptEncoder encoder;
     private final int batchSize;
     private final Scorer scorer;
 
-    public Evaluator(Llama model, PromptEncoder encoder, int batchSize, Scorer scorer) {
+    public Evaluator(DecoderModel model, PromptEncoder encoder, int batchSize, Scorer scorer) {
         this.model = model;
         this.encoder = encoder;
         this.batchSize = batchSize;

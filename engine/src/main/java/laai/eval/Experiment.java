@@ -10,7 +10,7 @@ import laai.intervention.Objective;
 import laai.intervention.Optimizer;
 import laai.intervention.Penalty;
 import laai.intervention.StepListener;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.Site;
 import laai.runtime.Interrupted;
@@ -214,18 +214,18 @@ public final class Experiment {
         return rows;
     }
 
-    private final Llama model;
+    private final DecoderModel model;
     private final PromptEncoder encoder;
     private final String modelName;
     private final int evalBatch;
     private final Scorer scorer;
 
     /** Scores exact match with {@link Scorer#DEFAULT}. */
-    public Experiment(Llama model, PromptEncoder encoder, String modelName) {
+    public Experiment(DecoderModel model, PromptEncoder encoder, String modelName) {
         this(model, encoder, modelName, Scorer.DEFAULT);
     }
 
-    public Experiment(Llama model, PromptEncoder encoder, String modelName, Scorer scorer) {
+    public Experiment(DecoderModel model, PromptEncoder encoder, String modelName, Scorer scorer) {
         this.model = model;
         this.encoder = encoder;
         this.modelName = modelName;
@@ -246,7 +246,7 @@ public final class Experiment {
         return new Evaluator(model, encoder, evalBatch, scorer);
     }
 
-    public Llama model() {
+    public DecoderModel model() {
         return model;
     }
 

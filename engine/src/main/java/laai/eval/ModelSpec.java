@@ -3,7 +3,7 @@ package laai.eval;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -58,14 +58,14 @@ public record ModelSpec(String path, String device, String dtype, String matmulP
     }
 
     /** The weights, on the device and in the dtype asked for. */
-    public Llama loadWeights() {
+    public DecoderModel loadWeights() {
         Device d = Djl.device(device);
         DataType type = parseDataType(dtype);
-        return Llama.load(dir(), d, Llama.computeType(d, type), type);
+        return DecoderModel.load(dir(), d, DecoderModel.computeType(d, type), type);
     }
 
     /** Thread count and precision set, then the weights: what a worker does once per JVM. */
-    public Llama load() {
+    public DecoderModel load() {
         Djl.engine();
         if (torchThreads > 0) JniUtils.setNumThreads(torchThreads);
         applyPrecision();

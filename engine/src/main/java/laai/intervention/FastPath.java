@@ -11,7 +11,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import laai.model.Chunk;
 import laai.model.KvCache;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.RecordActivations;
 import laai.model.Site;
@@ -43,7 +43,7 @@ import java.util.Map;
  * another clean pass.
  */
 public final class FastPath implements LossPath {
-    private final Llama model;
+    private final DecoderModel model;
     private final List<Objective> objectives;
     private final int layer;
     private final Site site;
@@ -51,21 +51,21 @@ public final class FastPath implements LossPath {
     private final Map<Example, Sample> samples;  // kept only while the layout may be assembled again (K > 1)
     private Layout layout;
 
-    public FastPath(Llama model, Objective objective, int layer, Site site) {
+    public FastPath(DecoderModel model, Objective objective, int layer, Site site) {
         this(model, List.of(objective), layer, site, null);
     }
 
     /** K Δs trained together, one per objective (the same objective may appear several times). */
-    public FastPath(Llama model, List<Objective> objectives, int layer, Site site) {
+    public FastPath(DecoderModel model, List<Objective> objectives, int layer, Site site) {
         this(model, objectives, layer, site, null);
     }
 
     /** With the layout given rather than chosen: tests run both. */
-    FastPath(Llama model, Objective objective, int layer, Site site, boolean packed) {
+    FastPath(DecoderModel model, Objective objective, int layer, Site site, boolean packed) {
         this(model, List.of(objective), layer, site, (Boolean) packed);
     }
 
-    FastPath(Llama model, List<Objective> objectives, int layer, Site site, Boolean packed) {
+    FastPath(DecoderModel model, List<Objective> objectives, int layer, Site site, Boolean packed) {
         model.config().checkLayer(layer);
         if (objectives.isEmpty()) throw new IllegalArgumentException("no objective");
         this.model = model;
@@ -419,7 +419,7 @@ public final class FastPath implements LossPath {
 
     /**
      * The objectives for a model whose weights are kept in half precision and widened a layer at
-     * a time ({@link Llama#streamsWeights}). Autograd would keep every widened layer of the step
+     * a time ({@link DecoderModel#streamsWeights}). Autograd would keep every widened layer of the step
      * until backward, so the layers above ℓ run twice instead: once without gradient, keeping only
      * each layer's input; then from the top down, each layer again with gradient, to carry the
      * gradient of its output back to its input (the head likewise, its product without gradient

@@ -2,7 +2,8 @@ package laai.intervention;
 
 import ai.djl.ndarray.NDArray;
 import laai.model.AddVector;
-import laai.model.Llama;
+import laai.model.Chunk;
+import laai.model.DecoderModel;
 import laai.model.PaddedBatch;
 import laai.model.Positions;
 import laai.model.Site;
@@ -15,7 +16,7 @@ import java.util.List;
  * as the baseline of its benchmark.
  */
 public final class NaivePath implements LossPath {
-    private final Llama model;
+    private final DecoderModel model;
     private final Objective objective;
     private final int layer;
     private final Site site;
@@ -23,7 +24,7 @@ public final class NaivePath implements LossPath {
     private final long[] rows;        // the rows the loss reads
     private final Positions lastPrompt;
 
-    public NaivePath(Llama model, Objective objective, int layer, Site site) {
+    public NaivePath(DecoderModel model, Objective objective, int layer, Site site) {
         this.model = model;
         this.objective = objective;
         this.layer = layer;

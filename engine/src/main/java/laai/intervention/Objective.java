@@ -104,7 +104,7 @@ public final class Objective {
         }
         NDArray target = m.create(flat, new Shape(q.length, options.length)).toType(logp.getDataType(), false);
         // The divisor as a tensor the step's scope keeps until after backward, not a bare number:
-        // see Llama.constant.
+        // see DecoderModel.constant.
         return logp.mul(target).sum().neg().add((float) constant).div(m.create((float) q.length));
     }
 }

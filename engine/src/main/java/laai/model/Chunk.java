@@ -17,7 +17,7 @@ import java.util.Map;
  * it once and reuse it when the same positions are recomputed many times (the intervention
  * engine's optimisation steps); close it when done.
  * <p>
- * Normally each batch row is one sequence. A packed chunk ({@link Llama#packedChunk}) holds several
+ * Normally each batch row is one sequence. A packed chunk ({@link DecoderModel#packedChunk}) holds several
  * sequences in one row, each position tagged with its sequence: a position then attends only to
  * keys of its own sequence, so sequences of different lengths share one row without padding.
  */
@@ -31,7 +31,7 @@ public final class Chunk implements AutoCloseable {
     final NDArray positionIds;           // [batch, width] int64, padding at 0; only for learned positions
     private final Map<Integer, NDArray> masks = new HashMap<>(); // window (0 = none) -> [batch, 1, 1, width, keys]
 
-    Chunk(Llama model, int[][] positions, int[][] sequences, KvCache past) {
+    Chunk(DecoderModel model, int[][] positions, int[][] sequences, KvCache past) {
         this.positions = positions;
         this.sequences = sequences;
         int batch = positions.length, width = positions[0].length;

@@ -16,9 +16,9 @@ import java.util.function.IntPredicate;
  * steps ({@link Interrupted}).
  */
 public final class Generator {
-    private final Llama model;
+    private final DecoderModel model;
 
-    public Generator(Llama model) {
+    public Generator(DecoderModel model) {
         this.model = model;
     }
 
@@ -89,7 +89,7 @@ public final class Generator {
     /** One forward pass: the greedy next token of each sequence (after its last real position). */
     private Step step(long[][] ids, int[][] positions, KvCache past, SiteHook hook) {
         PaddedBatch padded = PaddedBatch.at(model, ids, positions, past);
-        Llama.Output out = model.forward(padded.embedded(), 0, padded.chunk(), past, hook);
+        DecoderModel.Output out = model.forward(padded.embedded(), 0, padded.chunk(), past, hook);
         NDArray logits = model.logits(padded.rows(out.hidden(), padded.lastRows()));
         // argmax of a NaN row is token 0 or 1: a run of them looks like an answer.
         if (!Tensors.allFinite(logits)) throw new NonFiniteOutputException("while generating");

@@ -84,7 +84,7 @@ public final class KvCache implements AutoCloseable {
     }
 
     /** A cache of one sequence with no positions yet: zero slots in every layer. */
-    public static KvCache empty(Llama model) {
+    public static KvCache empty(DecoderModel model) {
         ModelConfig c = model.config();
         KvCache cache = new KvCache(c.numLayers(), new int[1][0], new int[1][0]);
         Shape shape = new Shape(1, c.numKvHeads(), 0, c.headDim());
@@ -149,7 +149,7 @@ public final class KvCache implements AutoCloseable {
     /**
      * Packs single-sequence caches side by side into one batch row, sequence i's slots after those
      * of sequences before it, so that positions of many sequences can run as one chunk (see
-     * {@link Llama#packedChunk}) without padding. The intervention engine packs its per-sample
+     * {@link DecoderModel#packedChunk}) without padding. The intervention engine packs its per-sample
      * prefixes this way.
      */
     public static KvCache pack(List<KvCache> caches) {

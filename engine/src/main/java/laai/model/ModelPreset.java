@@ -23,7 +23,9 @@ public enum ModelPreset {
     LLAMA_3_8B("llama-3-8b", "meta-llama/Meta-Llama-3-8B"),
     /** v0.1: vocabulary 32000 and a 4096-token sliding window (v0.3 has 32768 and no window). */
     MISTRAL_7B("mistral-7b", "mistralai/Mistral-7B-v0.1"),
-    QWEN2_5_0_5B("qwen2.5-0.5b", "Qwen/Qwen2.5-0.5B");
+    QWEN2_5_0_5B("qwen2.5-0.5b", "Qwen/Qwen2.5-0.5B"),
+    /** Per-head q and k norms, heads of 128 (16 × 128 = 2048 ≠ hidden 1024), tied head. */
+    QWEN3_0_6B("qwen3-0.6b", "Qwen/Qwen3-0.6B");
 
     private final String id;
     private final String repository;

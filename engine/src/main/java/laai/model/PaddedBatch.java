@@ -10,11 +10,11 @@ import ai.djl.ndarray.types.Shape;
  * naive loss path each run their sequences this way and read back a few rows.
  */
 public final class PaddedBatch implements AutoCloseable {
-    private final Llama model;
+    private final DecoderModel model;
     private final NDArray ids;   // [batch, width] int64, 0 at padding
     private final Chunk chunk;
 
-    private PaddedBatch(Llama model, long[][] sequences, Chunk chunk) {
+    private PaddedBatch(DecoderModel model, long[][] sequences, Chunk chunk) {
         this.model = model;
         this.chunk = chunk;
         int batch = chunk.batch(), width = chunk.width();
@@ -24,14 +24,14 @@ public final class PaddedBatch implements AutoCloseable {
     }
 
     /** Whole sequences, each from position 0, with no cache. */
-    public static PaddedBatch of(Llama model, long[][] sequences) {
+    public static PaddedBatch of(DecoderModel model, long[][] sequences) {
         int[] length = new int[sequences.length];
         for (int b = 0; b < length.length; b++) length[b] = sequences[b].length;
         return new PaddedBatch(model, sequences, model.chunk(Chunk.contiguous(new int[length.length], length), null));
     }
 
     /** Sequences at the given positions (−1: padding), after the keys and values in {@code past} (null for none). */
-    public static PaddedBatch at(Llama model, long[][] sequences, int[][] positions, KvCache past) {
+    public static PaddedBatch at(DecoderModel model, long[][] sequences, int[][] positions, KvCache past) {
         return new PaddedBatch(model, sequences, model.chunk(positions, past));
     }
 
@@ -39,7 +39,7 @@ public final class PaddedBatch implements AutoCloseable {
         return chunk;
     }
 
-    /** The input of the first layer ({@link Llama#embed(NDArray, Chunk)}). */
+    /** The input of the first layer ({@link DecoderModel#embed(NDArray, Chunk)}). */
     public NDArray embedded() {
         return model.embed(ids, chunk);
     }

@@ -28,7 +28,7 @@ public interface Positions {
         ai.djl.ndarray.NDArray mask = like.getManager().create(m, new ai.djl.ndarray.types.Shape(batch, width, 1));
         // A torch-owned copy: autograd keeps the mask for backward (x + mask·v), and the forward
         // frees each layer's arrays when the layer is done; a tensor over a Java buffer would then
-        // be read after the collector may have freed the buffer (see Llama.constant).
+        // be read after the collector may have freed the buffer (see DecoderModel.constant).
         ai.djl.ndarray.NDArray owned = like.getDataType() == mask.getDataType() ? mask.duplicate()
                 : mask.toType(like.getDataType(), false);
         mask.close();

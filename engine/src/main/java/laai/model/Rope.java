@@ -2,7 +2,7 @@ package laai.model;
 
 /**
  * Rotary position embedding frequencies, with the scalings of {@code rope_scaling}. The rotation
- * itself is applied in {@link Llama} in the Hugging Face "rotate_half" layout: dimension i pairs
+ * itself is applied in {@link DecoderModel} in the Hugging Face "rotate_half" layout: dimension i pairs
  * with i + d/2 (not the interleaved pairs of GGUF files).
  */
 public final class Rope {

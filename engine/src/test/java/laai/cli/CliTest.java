@@ -99,7 +99,7 @@ class CliTest {
                     .append("\",\"output\":\"").append(words.get(i + 1)).append("\"}");
         }
         Path taskFile = Files.writeString(tmp.resolve("opposites.json"), task.append("]").toString());
-        for (laai.model.RandomLlama random : new laai.model.RandomLlama[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2()}) {
+        for (laai.model.RandomCheckpoint random : new laai.model.RandomCheckpoint[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2()}) {
             String type = random.config.get("model_type").toString();
             Path dir = random.set("bos_token_id", 2).set("eos_token_id", 1)
                     .write(tmp.resolve(type), type.equals("gemma2") ? DType.BF16 : DType.F16, 0);

@@ -8,10 +8,10 @@ import com.google.gson.JsonParser;
 import laai.checkpoint.Checkpoint;
 import laai.checkpoint.DType;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelPreset;
 import laai.model.ModelShapes;
-import laai.model.RandomLlama;
+import laai.model.RandomCheckpoint;
 import laai.runtime.Djl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +64,7 @@ class MakeRandomModelCommandTest {
             assertEquals(String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size()), shards.get(i));
         }
         JsonObject index = JsonParser.parseString(Files.readString(dir.resolve(Checkpoint.INDEX_FILE))).getAsJsonObject();
-        Map<String, long[]> shapes = RandomLlama.like(ModelPreset.QWEN2_5_0_5B).set("num_hidden_layers", 2).weights();
+        Map<String, long[]> shapes = RandomCheckpoint.like(ModelPreset.QWEN2_5_0_5B).set("num_hidden_layers", 2).weights();
         assertEquals(shapes.keySet(), index.getAsJsonObject("weight_map").keySet());
         long tensorBytes = 0, dataBytes = 0;
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
@@ -91,7 +91,7 @@ class MakeRandomModelCommandTest {
             assertEquals(-1, Files.mismatch(Fixtures.demoModel().resolve(f), dir.resolve(f)), f);
         }
 
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
             float[][] logits = Fixtures.logits(model, new long[] {1, 5, 9}, null);
             assertEquals(151936, logits[2].length);
             float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import laai.intervention.Optimizer;
 import laai.intervention.Solver;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.model.TextTokenizer;
 import laai.report.Plots;
@@ -40,7 +40,7 @@ class CompositionSweepTest {
     void composedVectorIsTheWeightedSumAndIsComparedOnTheChainedTask() {
         Path dir = Fixtures.demoModel();
         Path datasets = Fixtures.repo().resolve("datasets");
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             Task a = Task.resolve("antonym", datasets), b = Task.resolve("english-french", datasets);
             Composition.Outcome out = new Composition(e).run(a, b, 1.0, 0.5, quick(), null);
@@ -60,7 +60,7 @@ class CompositionSweepTest {
     @Test
     void sweepCoversTheGridAndWritesPlots() throws Exception {
         Path dir = Fixtures.demoModel();
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             Sweep sweep = new Sweep(e);
             Task task = Task.resolve("synonym", Fixtures.repo().resolve("datasets"));

@@ -13,7 +13,7 @@ import laai.intervention.Solver;
 import laai.intervention.WeightFit;
 import laai.model.Chunk;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.RecordActivations;
 import laai.model.Site;
 import laai.model.TextTokenizer;
@@ -45,7 +45,7 @@ class ControlsTest {
     }
 
     /** The heads output at the prompt's last token from a full forward pass through every layer. */
-    private static float[] headsAtLast(Llama m, long[] prompt, int layer) {
+    private static float[] headsAtLast(DecoderModel m, long[] prompt, int layer) {
         RecordActivations record = new RecordActivations(layer, Site.HEADS);
         try (NDScope ignored = new NDScope();
              Chunk chunk = m.chunk(Chunk.contiguous(new int[] {0}, new int[] {prompt.length}), null)) {
@@ -59,7 +59,7 @@ class ControlsTest {
     @Test
     void meanDifferenceIsTheMeanOfFewShotMinusZeroShotHeadsOutputs() {
         Path dir = Fixtures.demoModel();
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
             PromptEncoder encoder = new PromptEncoder(tok, PromptTemplate.DEFAULT);
             Experiment e = new Experiment(m, encoder, "demo");
             Split split = e.split(Task.resolve("antonym", Fixtures.repo().resolve("datasets")), quick(5));
@@ -116,7 +116,7 @@ class ControlsTest {
     void fittedWeightsNeverLoseToThePlainSumAndRefiningStartsFromIt() {
         Path dir = Fixtures.demoModel();
         Path datasets = Fixtures.repo().resolve("datasets");
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             Task a = Task.resolve("antonym", datasets), b = Task.resolve("english-french", datasets);
             Composition.Outcome out = new Composition(e).run(a, b, 1, 1, quick(15), new Composition.Beyond(20, 5), null);

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import laai.intervention.Optimizer;
 import laai.intervention.Solver;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -51,7 +51,7 @@ class DistributionTaskTest {
         DistributionTask task = DistributionTask.load(file);
         assertEquals(List.of("red", "blue", "green"), task.options());
         Path dir = Fixtures.sharedModel("TinyStories-656K");
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "TinyStories-656K");
             Experiment.Settings s = new Experiment.Settings(1, Site.HEADS, 0.001, 0.001, 10, 10, 0, 3,
                     new Optimizer.Settings(60, 0.05, Solver.PROXIMAL, 60, 1e-4), false, false, PromptTemplate.DEFAULT);

@@ -6,7 +6,7 @@ import laai.intervention.Delta;
 import laai.intervention.Optimizer;
 import laai.intervention.Solver;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -41,7 +41,7 @@ class ExperimentTest {
         Path model = Fixtures.sharedModel("TinyStories-656K");
         Path fv = Fixtures.repo().resolve("../shared/datasets/function-vectors").normalize();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fv), "skipped: ../shared/datasets/function-vectors is absent");
-        try (Llama m = Llama.load(model, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(model)) {
+        try (DecoderModel m = DecoderModel.load(model, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(model)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "TinyStories-656K");
             for (String name : List.of("english-french", "antonym")) {
                 Task task = Task.load(fv.resolve(name + ".json"));   // accents and multi-word outputs
@@ -71,7 +71,7 @@ class ExperimentTest {
     @Test
     void deltaFilesKeepVectorAndMetadata() {
         Path model = Fixtures.demoModel();
-        try (Llama m = Llama.load(model, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(model)) {
+        try (DecoderModel m = DecoderModel.load(model, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(model)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             Task task = Task.resolve("antonym", Fixtures.repo().resolve("datasets"));
             Experiment.Trained t = e.train(e.split(task, quick(0)), quick(0), null);
@@ -92,7 +92,7 @@ class ExperimentTest {
     @Test
     void badInputGetsAClearError() {
         Path model = Fixtures.demoModel();
-        try (Llama m = Llama.load(model, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(model)) {
+        try (DecoderModel m = DecoderModel.load(model, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(model)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "t");
             Task task = Task.resolve("antonym", Fixtures.repo().resolve("datasets"));
             String msg = assertThrows(IllegalArgumentException.class, () -> e.intervene(task, quick(5), null)).getMessage();

@@ -6,7 +6,7 @@ import laai.intervention.Optimizer;
 import laai.intervention.Solver;
 import laai.model.Fixtures;
 import laai.model.Generator;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -36,13 +36,13 @@ class InterruptsTest {
     static { Djl.engine(); }
 
     private static final Path DATASETS = Fixtures.repo().resolve("datasets");
-    private static Llama model;
+    private static DecoderModel model;
     private static TextTokenizer tokenizer;
     private static Experiment experiment;
 
     @BeforeAll
     static void load() {
-        model = Llama.load(Fixtures.demoModel(), Device.cpu(), DataType.FLOAT32);
+        model = DecoderModel.load(Fixtures.demoModel(), Device.cpu(), DataType.FLOAT32);
         tokenizer = TextTokenizer.load(Fixtures.demoModel());
         experiment = new Experiment(model, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), "demo");
     }

@@ -6,7 +6,7 @@ import laai.intervention.Example;
 import laai.intervention.Optimizer;
 import laai.intervention.Solver;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -138,7 +138,7 @@ class LayerSelectionTest {
     private static final int[] LAYERS = {1, 3};
     private static final double[] GAMMAS = {0, 0.01};
 
-    private static Llama model;
+    private static DecoderModel model;
     private static TextTokenizer tokenizer;
     private static RecordingEncoder encoder;
     private static Experiment experiment;
@@ -156,7 +156,7 @@ class LayerSelectionTest {
 
     @BeforeAll
     static void select() {
-        model = Llama.load(Fixtures.demoModel(), Device.cpu(), DataType.FLOAT32);
+        model = DecoderModel.load(Fixtures.demoModel(), Device.cpu(), DataType.FLOAT32);
         tokenizer = TextTokenizer.load(Fixtures.demoModel());
         encoder = new RecordingEncoder(tokenizer);
         experiment = new Experiment(model, encoder, "demo");

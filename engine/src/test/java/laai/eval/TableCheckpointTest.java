@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import laai.intervention.Optimizer;
 import laai.intervention.Solver;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -31,7 +31,7 @@ class TableCheckpointTest {
     private static final Path DATASETS = Fixtures.repo().resolve("datasets");
     private static final int[] LAYERS = {1, 1, 1, 1, 1, 1};
     private static final long[] SEEDS = {3}, EXTRA = {4};
-    private static Llama model;
+    private static DecoderModel model;
     private static TextTokenizer tokenizer;
     private static Experiment experiment;
 
@@ -39,7 +39,7 @@ class TableCheckpointTest {
 
     @BeforeAll
     static void load() {
-        model = Llama.load(Fixtures.demoModel(), Device.cpu(), DataType.FLOAT32);
+        model = DecoderModel.load(Fixtures.demoModel(), Device.cpu(), DataType.FLOAT32);
         tokenizer = TextTokenizer.load(Fixtures.demoModel());
         experiment = new Experiment(model, new PromptEncoder(tokenizer, PromptTemplate.DEFAULT), "demo");
     }

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import laai.intervention.Optimizer;
 import laai.intervention.Solver;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -31,7 +31,7 @@ class TransferTest {
         Path datasets = Fixtures.repo().resolve("datasets");
         Experiment.Settings s = new Experiment.Settings(1, Site.HEADS, 0.01, 0.01, 5, 8, 2, 3,
                 new Optimizer.Settings(12, 0.05, Solver.PROXIMAL, 50, 1e-4), false, false, PromptTemplate.DEFAULT);
-        try (Llama m = Llama.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); TextTokenizer tok = TextTokenizer.load(dir)) {
             Experiment e = new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), "demo");
             List<Task> tasks = List.of(Task.resolve("antonym", datasets), Task.resolve("english-french", datasets),
                     Task.resolve("synonym", datasets));

@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.checkpoint.DType;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.runtime.Djl;
 import org.junit.jupiter.api.Test;
@@ -30,8 +30,8 @@ class BatchedDeltasTest {
     @TempDir
     Path tmp;
 
-    private Llama model() {
-        return Llama.load(Fixtures.tinyLlama().set("num_hidden_layers", 3).write(tmp.resolve("m"), DType.F32, 0),
+    private DecoderModel model() {
+        return DecoderModel.load(Fixtures.tinyLlama().set("num_hidden_layers", 3).write(tmp.resolve("m"), DType.F32, 0),
                 Device.cpu(), DataType.FLOAT32);
     }
 
@@ -44,7 +44,7 @@ class BatchedDeltasTest {
 
     @Test
     void eachDeltaGetsTheLossAndGradientOfTrainingItAlone() {
-        try (Llama model = model()) {
+        try (DecoderModel model = model()) {
             for (Site site : Site.values()) {
                 for (int layer : new int[] {0, 2}) {
                     for (boolean packed : new boolean[] {true, false}) {
@@ -61,7 +61,7 @@ class BatchedDeltasTest {
 
     @Test
     void aShrinkingBatchReassemblesFromTheCachedSamples() {
-        try (Llama model = model()) {
+        try (DecoderModel model = model()) {
             List<Objective> objectives = objectives();
             try (FastPath batched = new FastPath(model, objectives, 1, Site.HEADS, null)) {
                 for (int[] active : new int[][] {{0, 1, 2, 3}, {1, 3}, {3}, {0, 2}}) {
@@ -80,7 +80,7 @@ class BatchedDeltasTest {
 
     @Test
     void batchedOptimisationMatchesSeparateRuns() {
-        try (Llama model = model()) {
+        try (DecoderModel model = model()) {
             List<Objective> objectives = objectives().subList(0, 3);
             int size = model.siteSize(Site.HEADS);
             int groupSize = model.config().headDim();
@@ -118,7 +118,7 @@ class BatchedDeltasTest {
     @Test
     void oneDeltaThroughTheBatchedOptimiserIsBitIdentical() {
         // K = 1 keeps the single-Δ arithmetic exactly: determinism tests and recorded tables rely on it.
-        try (Llama model = model()) {
+        try (DecoderModel model = model()) {
             Objective objective = objectives().get(0);
             int size = model.siteSize(Site.HEADS);
             Optimizer o = new Optimizer(new Optimizer.Settings(6, 0.05, Solver.PROXIMAL, 100, 1e-4),
@@ -136,12 +136,12 @@ class BatchedDeltasTest {
 
     record Step(double[] losses, float[][] gradients) {}
 
-    static Step step(Llama model, LossPath path, int[] active, float[][] deltas) {
+    static Step step(DecoderModel model, LossPath path, int[] active, float[][] deltas) {
         LossGradient at = LossGradient.at(path, model.manager(), active, List.of(deltas));
         return new Step(at.losses(), at.gradients());
     }
 
-    private static float[][] randomDeltas(Llama model, Site site, int k, long seed) {
+    private static float[][] randomDeltas(DecoderModel model, Site site, int k, long seed) {
         int size = model.siteSize(site);
         SplittableRandom r = new SplittableRandom(seed);
         float[][] out = new float[k][size];
@@ -149,7 +149,7 @@ class BatchedDeltasTest {
         return out;
     }
 
-    private static void compare(Llama model, List<Objective> objectives, int layer, Site site, boolean packed, int[] active) {
+    private static void compare(DecoderModel model, List<Objective> objectives, int layer, Site site, boolean packed, int[] active) {
         float[][] deltas = randomDeltas(model, site, active.length, layer * 7L + site.ordinal());
         try (FastPath batched = new FastPath(model, objectives, layer, site, packed)) {
             Step together = step(model, batched, active, deltas);

@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import laai.checkpoint.DType;
 import laai.model.Fixtures;
-import laai.model.Llama;
-import laai.model.RandomLlama;
+import laai.model.DecoderModel;
+import laai.model.RandomCheckpoint;
 import laai.model.Site;
 import laai.runtime.Djl;
 import org.junit.jupiter.api.Test;
@@ -39,10 +39,10 @@ class FreedConstantsTest {
 
     @Test
     void theGradientIsTheSameWhenFreedBuffersAreReusedBeforeBackward() throws Exception {
-        RandomLlama[] models = {Fixtures.tinyLlama(), Fixtures.tinyGemma2(), Fixtures.tinyGpt2()};
-        for (RandomLlama random : models) {
+        RandomCheckpoint[] models = {Fixtures.tinyLlama(), Fixtures.tinyGemma2(), Fixtures.tinyGpt2()};
+        for (RandomCheckpoint random : models) {
             Path dir = random.write(tmp.resolve(random.config.get("model_type").toString()), DType.F32, 0);
-            try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+            try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
                 for (Objective objective : List.of(new Objective(PathsTest.answerExamples(6, 97, 1)),
                         new Objective(PathsTest.distributionExamples(5, 97, 2)))) {
                     try (LossPath path = new NaivePath(model, objective, 1, Site.HEADS)) {
@@ -55,7 +55,7 @@ class FreedConstantsTest {
         }
     }
 
-    private static float[] gradient(Llama model, LossPath path, boolean disturb) throws InterruptedException {
+    private static float[] gradient(DecoderModel model, LossPath path, boolean disturb) throws InterruptedException {
         float[] delta = new float[model.siteSize(Site.HEADS)];
         for (int i = 0; i < delta.length; i++) delta[i] = 0.01f * (i % 5 - 2);
         List<ByteBuffer> garbage = new ArrayList<>();

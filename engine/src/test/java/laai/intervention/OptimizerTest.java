@@ -11,7 +11,7 @@ import ai.djl.training.GradientCollector;
 import laai.checkpoint.Checkpoint;
 import laai.checkpoint.DType;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.Site;
 import laai.runtime.Djl;
@@ -32,11 +32,11 @@ class OptimizerTest {
     @TempDir
     Path tmp;
 
-    private Llama tiny(String name) {
-        return Llama.load(Fixtures.tinyLlama().write(tmp.resolve(name), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
+    private DecoderModel tiny(String name) {
+        return DecoderModel.load(Fixtures.tinyLlama().write(tmp.resolve(name), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
     }
 
-    private static Optimizer.Result optimise(Llama model, Penalty penalty, Solver solver, int steps, StepListener listener) {
+    private static Optimizer.Result optimise(DecoderModel model, Penalty penalty, Solver solver, int steps, StepListener listener) {
         Objective objective = new Objective(PathsTest.answerExamples(6, 97, 3));
         try (FastPath path = new FastPath(model, objective, 1, Site.HEADS)) {
             return new Optimizer(new Optimizer.Settings(steps, 0.05, solver, 1000, 1e-4), penalty, listener)
@@ -46,7 +46,7 @@ class OptimizerTest {
 
     @Test
     void lossFallsAndTheSameSeedGivesABitIdenticalDelta() {
-        try (Llama model = tiny("m")) {
+        try (DecoderModel model = tiny("m")) {
             Penalty p = new Penalty(0.001, 0.001, 16);
             Optimizer.Result a = optimise(model, p, Solver.PROXIMAL, 40, null);
             Optimizer.Result b = optimise(model, p, Solver.PROXIMAL, 40, null);
@@ -58,7 +58,7 @@ class OptimizerTest {
 
     @Test
     void largeGroupLassoSwitchesEveryHeadOffExactly() {
-        try (Llama model = tiny("m")) {
+        try (DecoderModel model = tiny("m")) {
             Optimizer.Result r = optimise(model, new Penalty(0, 1000, 16), Solver.PROXIMAL, 20, null);
             assertEquals(0, r.activeGroups());
             for (float v : r.delta()) assertEquals(0f, v);
@@ -69,7 +69,7 @@ class OptimizerTest {
 
     @Test
     void subgradientAdamLeavesEntriesNearButNotAtZero() {
-        try (Llama model = tiny("m")) {
+        try (DecoderModel model = tiny("m")) {
             Optimizer.Result r = optimise(model, new Penalty(0.01, 0.01, 16), Solver.SUBGRADIENT, 30, null);
             assertEquals(4, r.activeGroups(), "subgradient steps do not produce exact zeros");
         }
@@ -115,7 +115,7 @@ class OptimizerTest {
 
     @Test
     void interruptStopsBetweenStepsAndReturnsTheBestDelta() throws Exception {
-        try (Llama model = tiny("m")) {
+        try (DecoderModel model = tiny("m")) {
             Optimizer.Result[] out = new Optimizer.Result[1];
             Thread t = new Thread(() -> {
                 Djl.noGradOnThisThread();
@@ -134,7 +134,7 @@ class OptimizerTest {
 
     @Test
     void manyStepsLeaveNoArraysBehind() {
-        try (Llama model = tiny("m")) {
+        try (DecoderModel model = tiny("m")) {
             BaseNDManager manager = (BaseNDManager) model.manager();
             Objective objective = new Objective(PathsTest.answerExamples(6, 97, 3));
             try (FastPath path = new FastPath(model, objective, 0, Site.HEADS)) {
@@ -154,7 +154,7 @@ class OptimizerTest {
         ModelConfig config = ModelConfig.load(dir);
         try (Checkpoint c = Checkpoint.open(dir);
              NDManager m = NDManager.newBaseManager(Device.cpu());
-             Llama model = new Llama(config, m, DataType.FLOAT64, (name, required) -> c.load(m, name, DataType.FLOAT64), null)) {
+             DecoderModel model = new DecoderModel(config, m, DataType.FLOAT64, (name, required) -> c.load(m, name, DataType.FLOAT64), null)) {
             for (List<Example> examples : List.of(PathsTest.answerExamples(4, 97, 5), PathsTest.distributionExamples(4, 97, 5))) {
                 try (FastPath path = new FastPath(model, new Objective(examples), 0, Site.HEADS)) {
                     double[] v0 = new double[model.siteSize(Site.HEADS)];

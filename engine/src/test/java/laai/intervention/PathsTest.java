@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.checkpoint.DType;
 import laai.model.Fixtures;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.Site;
 import laai.runtime.Djl;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class PathsTest {
     @Test
     void fastAndNaivePathsGiveTheSameLossAndGradientOnARandomModel() {
         Path dir = Fixtures.tinyLlama().set("num_hidden_layers", 3).write(tmp.resolve("m"), DType.F32, 0);
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
             for (Site site : Site.values()) {
                 for (int layer = 0; layer < 3; layer++) {
                     compare(model, new Objective(answerExamples(7, 97, layer)), layer, site);
@@ -70,9 +70,9 @@ class PathsTest {
     @Test
     void fastAndNaivePathsAgreeOnGemma2AndGpt2() {
         // Gemma-2's window of 4 is shorter than most prompts here, so the cached prefix is masked by it
-        for (laai.model.RandomLlama random : new laai.model.RandomLlama[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2()}) {
+        for (laai.model.RandomCheckpoint random : new laai.model.RandomCheckpoint[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2()}) {
             Path dir = random.write(tmp.resolve(random.config.get("model_type").toString()), DType.F32, 0);
-            try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+            try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
                 for (Site site : Site.values()) {
                     for (int layer = 0; layer < 3; layer++) {
                         compare(model, new Objective(answerExamples(6, 97, 40 + layer)), layer, site);
@@ -86,7 +86,7 @@ class PathsTest {
     @Test
     void fastAndNaivePathsAgreeOnTinyStories() {
         Path dir = Fixtures.sharedModel("TinyStories-656K");
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
             for (int layer = 0; layer < 2; layer++) {
                 compare(model, new Objective(answerExamples(10, 2048, 11 + layer)), layer, Site.HEADS);
                 compare(model, new Objective(answerExamples(10, 2048, 21 + layer)), layer, Site.RESIDUAL);
@@ -95,12 +95,12 @@ class PathsTest {
     }
 
     /** Both layouts of the fast path against the naive path. */
-    static void compare(Llama model, Objective objective, int layer, Site site) {
+    static void compare(DecoderModel model, Objective objective, int layer, Site site) {
         compare(model, objective, layer, site, true);
         compare(model, objective, layer, site, false);
     }
 
-    static void compare(Llama model, Objective objective, int layer, Site site, boolean packed) {
+    static void compare(DecoderModel model, Objective objective, int layer, Site site, boolean packed) {
         int size = model.siteSize(site);
         float[] delta = new float[size];
         SplittableRandom r = new SplittableRandom(layer * 31L + site.ordinal());

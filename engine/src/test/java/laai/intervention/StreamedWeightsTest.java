@@ -4,8 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import laai.checkpoint.DType;
 import laai.model.Fixtures;
-import laai.model.Llama;
-import laai.model.RandomLlama;
+import laai.model.DecoderModel;
+import laai.model.RandomCheckpoint;
 import laai.model.Site;
 import laai.runtime.Djl;
 import org.junit.jupiter.api.Test;
@@ -30,11 +30,11 @@ class StreamedWeightsTest {
 
     @Test
     void layerByLayerBackwardGivesTheGradientOfTheWholeGraph() {
-        for (RandomLlama random : new RandomLlama[] {Fixtures.tinyLlama().set("num_hidden_layers", 3), Fixtures.tinyGemma2()}) {
+        for (RandomCheckpoint random : new RandomCheckpoint[] {Fixtures.tinyLlama().set("num_hidden_layers", 3), Fixtures.tinyGemma2()}) {
             String family = random.config.get("model_type").toString();
             Path dir = random.write(tmp.resolve(family), DType.F16, 0);
-            try (Llama wide = Llama.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32);
-                 Llama half = Llama.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT16)) {
+            try (DecoderModel wide = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32);
+                 DecoderModel half = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT16)) {
                 List<Objective> objectives = List.of(new Objective(PathsTest.answerExamples(5, 97, 1)),
                         new Objective(PathsTest.answerExamples(3, 97, 2)));
                 for (Site site : Site.values()) {
@@ -51,7 +51,7 @@ class StreamedWeightsTest {
         }
     }
 
-    private static void compare(Llama wide, Llama half, List<Objective> objectives, int layer, Site site, boolean packed,
+    private static void compare(DecoderModel wide, DecoderModel half, List<Objective> objectives, int layer, Site site, boolean packed,
                                 String what) {
         int[] active = new int[objectives.size()];
         java.util.Arrays.setAll(active, i -> i);

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import laai.checkpoint.Checkpoint;
 import laai.checkpoint.DType;
+import laai.model.family.Families;
 import laai.runtime.Djl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static laai.model.Fixtures.logits;
 import static laai.model.Fixtures.maxAbs;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Gemma-2 and GPT-2 on tiny random checkpoints in Hugging Face layout: what can be checked without
+ * Gemma-2, GPT-2 and Qwen3 on tiny random checkpoints in Hugging Face layout: what can be checked without
  * transformers (the logits themselves are compared with a reference in {@link GoldenLogitsTest}).
  */
 class ArchitecturesTest {
@@ -39,8 +41,8 @@ class ArchitecturesTest {
 
     private static final long[] IDS = {1, 17, 42, 5, 88, 23, 61, 9, 30, 77, 12};
 
-    private Llama load(RandomLlama random, String name) {
-        return Llama.load(random.write(tmp.resolve(name), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
+    private DecoderModel load(RandomCheckpoint random, String name) {
+        return DecoderModel.load(random.write(tmp.resolve(name), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -64,7 +66,7 @@ class ArchitecturesTest {
     @Test
     void gemma2ConfigTakesTransformersDefaultsAndOverrides() {
         ModelConfig tiny = ModelConfig.load(Fixtures.tinyGemma2().write(tmp.resolve("tiny"), DType.F32, 0));
-        assertEquals(ModelConfig.Family.GEMMA2, tiny.family());
+        assertEquals(Families.GEMMA2, tiny.family());
         assertEquals(16, tiny.headDim());
         assertEquals(64, tiny.qDim());
         assertEquals(32, tiny.kvDim());
@@ -76,7 +78,7 @@ class ArchitecturesTest {
         assertEquals("gelu_pytorch_tanh", tiny.hiddenAct());
         assertTrue(tiny.tieWordEmbeddings());
 
-        RandomLlama plain = RandomLlama.gemma2(48, 2, 4, 2, 16, 96, 97);
+        RandomCheckpoint plain = RandomCheckpoint.gemma2(48, 2, 4, 2, 16, 96, 97);
         plain.config.remove("query_pre_attn_scalar");
         plain.config.remove("attn_logit_softcapping");
         plain.config.remove("final_logit_softcapping");
@@ -102,7 +104,7 @@ class ArchitecturesTest {
     @Test
     void gpt2ConfigReadsItsOwnKeys() {
         ModelConfig c = ModelConfig.load(Fixtures.tinyGpt2().write(tmp.resolve("g"), DType.F32, 0));
-        assertEquals(ModelConfig.Family.GPT2, c.family());
+        assertEquals(Families.GPT2, c.family());
         assertEquals(64, c.hiddenSize());
         assertEquals(3, c.numLayers());
         assertEquals(4, c.numHeads());
@@ -114,8 +116,56 @@ class ArchitecturesTest {
         assertEquals("gelu_new", c.hiddenAct());
         assertEquals(0.25, c.attentionScale(), 1e-15);
         assertTrue(c.tieWordEmbeddings());
-        assertTrue(c.attentionBias() && c.outputBias() && c.mlpBias());
+        assertTrue(c.qkvBias() && c.outputBias() && c.mlpBias());
         assertTrue(!c.family().usesRope());
+    }
+
+    @Test
+    void qwen3ConfigTakesTransformersDefaults() {
+        ModelConfig tiny = ModelConfig.load(Fixtures.tinyQwen3().write(tmp.resolve("tiny"), DType.F32, 0));
+        assertEquals(Families.QWEN3, tiny.family());
+        assertEquals(16, tiny.headDim());
+        assertEquals(64, tiny.qDim());
+        assertEquals(0.25, tiny.attentionScale(), 1e-15);
+        assertTrue(!tiny.qkvBias() && !tiny.outputBias() && tiny.tieWordEmbeddings());
+        assertArrayEquals(new int[] {0, 0, 0}, tiny.slidingWindowPerLayer());
+        Map<String, long[]> tensors = ModelShapes.of(tiny);
+        assertArrayEquals(new long[] {16}, tensors.get("model.layers.2.self_attn.q_norm.weight"));
+        assertArrayEquals(new long[] {16}, tensors.get("model.layers.2.self_attn.k_norm.weight"));
+
+        RandomCheckpoint plain = Fixtures.tinyQwen3().set("attention_bias", true).set("use_sliding_window", true)
+                .set("sliding_window", 4).set("max_window_layers", 1);
+        plain.config.remove("head_dim");
+        plain.config.remove("max_position_embeddings");
+        ModelConfig defaults = ModelConfig.load(plain.write(tmp.resolve("defaults"), DType.F32, 0));
+        assertEquals(128, defaults.headDim());                          // Qwen3Config's, not 48 / 4
+        assertTrue(defaults.qkvBias() && defaults.outputBias());        // attention_bias: q, k, v and o
+        assertArrayEquals(new int[] {0, 4, 4}, defaults.slidingWindowPerLayer());
+        assertEquals(32768, defaults.maxPositionEmbeddings());
+
+        ModelConfig typed = ModelConfig.load(Fixtures.tinyQwen3().set("use_sliding_window", true).set("sliding_window", 4)
+                .set("layer_types", List.of("sliding_attention", "full_attention", "sliding_attention"))
+                .write(tmp.resolve("typed"), DType.F32, 0));
+        assertArrayEquals(new int[] {4, 0, 4}, typed.slidingWindowPerLayer());
+    }
+
+    @Test
+    void qwen3HeadNormsAreReadAndMatter() {
+        Path dir = Fixtures.tinyQwen3().write(tmp.resolve("q"), DType.F32, 0);
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32);
+             NDScope s = new NDScope()) {
+            assertEquals(64, model.siteSize(Site.HEADS));
+            assertEquals(48, model.siteSize(Site.RESIDUAL));
+            float[][] normed = logits(model, IDS, null);
+            // the same checkpoint with unit head norms: the norms' weights reach the logits
+            try (Checkpoint c = Checkpoint.open(dir);
+                 NDManager m = NDManager.newBaseManager(Device.cpu());
+                 DecoderModel unit = new DecoderModel(model.config(), m, DataType.FLOAT32, (name, required) ->
+                         name.endsWith("q_norm.weight") || name.endsWith("k_norm.weight") ? m.ones(new Shape(16))
+                                 : c.load(m, name, DataType.FLOAT32), null)) {
+                assertTrue(maxAbsDiff(normed, logits(unit, IDS, null)) > 1e-3, "q_norm and k_norm weights are ignored");
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -123,8 +173,8 @@ class ArchitecturesTest {
 
     @Test
     void gemma2FinalSoftCapBoundsTheLogits() {
-        try (Llama capped = load(Fixtures.tinyGemma2().set("final_logit_softcapping", 2.0), "capped");
-             Llama free = load(Fixtures.tinyGemma2().set("final_logit_softcapping", null), "free");
+        try (DecoderModel capped = load(Fixtures.tinyGemma2().set("final_logit_softcapping", 2.0), "capped");
+             DecoderModel free = load(Fixtures.tinyGemma2().set("final_logit_softcapping", null), "free");
              NDScope s = new NDScope()) {
             float[][] c = logits(capped, IDS, null), f = logits(free, IDS, null);
             assertTrue(maxAbs(f) > 3, "the uncapped logits should exceed the cap of 2 (max " + maxAbs(f) + ")");
@@ -139,9 +189,9 @@ class ArchitecturesTest {
 
     @Test
     void gemma2AttentionSoftCapBendsTheScoresAndAHugeCapIsTheIdentity() {
-        try (Llama capped = load(Fixtures.tinyGemma2(), "capped");
-             Llama huge = load(Fixtures.tinyGemma2().set("attn_logit_softcapping", 1e6), "huge");
-             Llama free = load(Fixtures.tinyGemma2().set("attn_logit_softcapping", null), "free");
+        try (DecoderModel capped = load(Fixtures.tinyGemma2(), "capped");
+             DecoderModel huge = load(Fixtures.tinyGemma2().set("attn_logit_softcapping", 1e6), "huge");
+             DecoderModel free = load(Fixtures.tinyGemma2().set("attn_logit_softcapping", null), "free");
              NDScope s = new NDScope()) {
             float[][] c = logits(capped, IDS, null), h = logits(huge, IDS, null), f = logits(free, IDS, null);
             assertTrue(maxAbsDiff(h, f) < 1e-5, "a cap of 1e6 changed the logits by " + maxAbsDiff(h, f));
@@ -154,8 +204,8 @@ class ArchitecturesTest {
     @Test
     void gemma2SlidingWindowMattersOnlyBeyondItsLength() {
         int window = 4;
-        try (Llama a = load(Fixtures.tinyGemma2(), "w");
-             Llama b = load(Fixtures.tinyGemma2().set("sliding_window", null), "f");
+        try (DecoderModel a = load(Fixtures.tinyGemma2(), "w");
+             DecoderModel b = load(Fixtures.tinyGemma2().set("sliding_window", null), "f");
              NDScope s = new NDScope()) {
             float[][] la = logits(a, IDS, null), lb = logits(b, IDS, null);
             for (int t = 0; t < IDS.length; t++) {
@@ -171,7 +221,7 @@ class ArchitecturesTest {
 
     @Test
     void gemma2HeadSizeIndependentOfHiddenSizeAtEverySite() {
-        try (Llama model = load(Fixtures.tinyGemma2(), "g"); NDScope s = new NDScope()) {
+        try (DecoderModel model = load(Fixtures.tinyGemma2(), "g"); NDScope s = new NDScope()) {
             assertEquals(64, model.siteSize(Site.HEADS));
             assertEquals(48, model.siteSize(Site.RESIDUAL));
             for (Site site : Site.values()) {
@@ -185,15 +235,15 @@ class ArchitecturesTest {
 
     @Test
     void bf16Gemma2LoadsLikeF32WithoutTheJvmSeeingBf16() {
-        RandomLlama random = Fixtures.tinyGemma2().bf16Representable();
+        RandomCheckpoint random = Fixtures.tinyGemma2().bf16Representable();
         Path f32 = random.write(tmp.resolve("f32"), DType.F32, 0);
         Path bf16 = random.write(tmp.resolve("bf16"), DType.BF16, 0);
         try (Checkpoint c = Checkpoint.open(bf16)) {
             assertEquals(DType.BF16, c.info("model.embed_tokens.weight").dtype());
         }
-        try (Llama a = Llama.load(f32, Device.cpu(), DataType.FLOAT32);
-             Llama b = Llama.load(bf16, Device.cpu(), DataType.FLOAT32);
-             Llama half = Llama.load(bf16, Device.cpu(), DataType.FLOAT16);
+        try (DecoderModel a = DecoderModel.load(f32, Device.cpu(), DataType.FLOAT32);
+             DecoderModel b = DecoderModel.load(bf16, Device.cpu(), DataType.FLOAT32);
+             DecoderModel half = DecoderModel.load(bf16, Device.cpu(), DataType.FLOAT16);
              NDScope s = new NDScope()) {
             float[][] la = logits(a, IDS, null);
             assertEquals(0.0, maxAbsDiff(la, logits(b, IDS, null)), 1e-6);
@@ -221,10 +271,10 @@ class ArchitecturesTest {
 
     @Test
     void gpt2F16AndF32CheckpointsGiveTheSameLogits() {
-        RandomLlama random = Fixtures.tinyGpt2().bf16Representable();
-        try (Llama a = Llama.load(random.write(tmp.resolve("f32"), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
-             Llama b = Llama.load(random.write(tmp.resolve("f16"), DType.F16, 0), Device.cpu(), DataType.FLOAT32);
-             Llama c = Llama.load(random.write(tmp.resolve("bf16"), DType.BF16, 0), Device.cpu(), DataType.FLOAT32);
+        RandomCheckpoint random = Fixtures.tinyGpt2().bf16Representable();
+        try (DecoderModel a = DecoderModel.load(random.write(tmp.resolve("f32"), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
+             DecoderModel b = DecoderModel.load(random.write(tmp.resolve("f16"), DType.F16, 0), Device.cpu(), DataType.FLOAT32);
+             DecoderModel c = DecoderModel.load(random.write(tmp.resolve("bf16"), DType.BF16, 0), Device.cpu(), DataType.FLOAT32);
              NDScope s = new NDScope()) {
             float[][] la = logits(a, IDS, null);
             assertTrue(maxAbsDiff(la, logits(b, IDS, null)) < 1e-5 * maxAbs(la));
@@ -234,7 +284,7 @@ class ArchitecturesTest {
 
     @Test
     void gpt2PositionEmbeddingsFollowTheChunkPositions() {
-        try (Llama model = load(Fixtures.tinyGpt2(), "g"); NDScope s = new NDScope()) {
+        try (DecoderModel model = load(Fixtures.tinyGpt2(), "g"); NDScope s = new NDScope()) {
             NDManager m = model.manager();
             Chunk all = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {IDS.length}), null);
             float[] full = model.embed(m.create(IDS, new Shape(1, IDS.length)), all).toFloatArray();
@@ -252,7 +302,7 @@ class ArchitecturesTest {
 
     @Test
     void gpt2RejectsPositionsBeyondNPositions() {
-        try (Llama model = load(Fixtures.tinyGpt2(), "g")) {
+        try (DecoderModel model = load(Fixtures.tinyGpt2(), "g")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> model.chunk(Chunk.contiguous(new int[] {0}, new int[] {33}), null));
             assertTrue(e.getMessage().contains("32 learned positions"), e.getMessage());
@@ -262,16 +312,16 @@ class ArchitecturesTest {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // both: cache, batching, hooks, gradients
+    // all three: cache, batching, hooks, gradients
 
-    private static RandomLlama[] both() {
-        return new RandomLlama[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2()};
+    private static RandomCheckpoint[] families() {
+        return new RandomCheckpoint[] {Fixtures.tinyGemma2(), Fixtures.tinyGpt2(), Fixtures.tinyQwen3()};
     }
 
     @Test
     void cachedGenerationEqualsFullRecomputation() {
-        for (RandomLlama random : both()) {
-            try (Llama model = load(random, random.config.get("model_type").toString())) {
+        for (RandomCheckpoint random : families()) {
+            try (DecoderModel model = load(random, random.config.get("model_type").toString())) {
                 long[] prompt = {1, 17, 42};   // Gemma's window of 4 is passed within the first steps
                 long[] cached = new Generator(model).greedy(new long[][] {prompt}, 16, id -> false, null)[0];
                 assertArrayEquals(Fixtures.greedyByRecomputation(model, prompt, 16), cached,
@@ -282,8 +332,8 @@ class ArchitecturesTest {
 
     @Test
     void batchedGenerationOfUnequalPromptsEqualsOneByOne() {
-        for (RandomLlama random : both()) {
-            try (Llama model = load(random, random.config.get("model_type").toString())) {
+        for (RandomCheckpoint random : families()) {
+            try (DecoderModel model = load(random, random.config.get("model_type").toString())) {
                 long[][] prompts = {{1, 17, 42, 5, 8, 60}, {1, 3}, {1, 90, 4, 4}};
                 Generator g = new Generator(model);
                 long[][] batched = g.greedy(prompts, 10, id -> id == 7, null);
@@ -297,8 +347,8 @@ class ArchitecturesTest {
 
     @Test
     void addVectorAtEverySiteIsCausal() {
-        for (RandomLlama random : both()) {
-            try (Llama model = load(random, random.config.get("model_type").toString()); NDScope s = new NDScope()) {
+        for (RandomCheckpoint random : families()) {
+            try (DecoderModel model = load(random, random.config.get("model_type").toString()); NDScope s = new NDScope()) {
                 // at 7: Gemma's last layer slides over a window of 4, so positions 7..10 all see the change
                 int at = 7;
                 for (Site site : Site.values()) {
@@ -320,12 +370,12 @@ class ArchitecturesTest {
 
     @Test
     void gradientAtEverySiteMatchesFiniteDifferences() {
-        for (RandomLlama random : both()) {
+        for (RandomCheckpoint random : families()) {
             Path dir = random.write(tmp.resolve(random.config.get("model_type").toString()), DType.F32, 0);
             ModelConfig config = ModelConfig.load(dir);
             try (Checkpoint c = Checkpoint.open(dir);
                  NDManager m = NDManager.newBaseManager(Device.cpu());
-                 Llama model = new Llama(config, m, DataType.FLOAT64, (name, required) ->
+                 DecoderModel model = new DecoderModel(config, m, DataType.FLOAT64, (name, required) ->
                          !required && !c.has(name) ? null : c.load(m, name, DataType.FLOAT32).toType(DataType.FLOAT64, false),
                          null)) {
                 for (Site site : Site.values()) {
@@ -359,7 +409,7 @@ class ArchitecturesTest {
     }
 
     /** Negative log-likelihood of the tokens after position 3, with v added there at layer 1. */
-    private static NDArray objective(Llama model, NDArray v, Site site) {
+    private static NDArray objective(DecoderModel model, NDArray v, Site site) {
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {IDS.length}), null);
         NDArray x = model.embed(model.manager().create(IDS, new Shape(1, IDS.length)), chunk);
         NDArray logits = model.logits(model.forward(x, 0, chunk, null,

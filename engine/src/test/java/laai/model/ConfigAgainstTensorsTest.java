@@ -36,7 +36,7 @@ class ConfigAgainstTensorsTest {
     }
 
     private String loadError(Path dir) {
-        return assertThrows(CheckpointException.class, () -> Llama.load(dir, Device.cpu(), DataType.FLOAT32).close()).getMessage();
+        return assertThrows(CheckpointException.class, () -> DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32).close()).getMessage();
     }
 
     @Test
@@ -81,7 +81,7 @@ class ConfigAgainstTensorsTest {
         }))).getMessage();
         assertTrue(heads.contains("hidden_size 64 is not a multiple of num_attention_heads 5"), heads);
         // The unedited fixture loads: the checks reject only what is wrong.
-        try (Llama ok = Llama.load(model("ok", c -> { }), Device.cpu(), DataType.FLOAT32)) {
+        try (DecoderModel ok = DecoderModel.load(model("ok", c -> { }), Device.cpu(), DataType.FLOAT32)) {
             assertEquals(2, ok.config().numLayers());
         }
     }

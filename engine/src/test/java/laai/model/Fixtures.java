@@ -31,8 +31,8 @@ public final class Fixtures {
     }
 
     /** A small GQA Llama: hidden 64, 2 layers, 4 heads over 2 kv heads, vocab 97. */
-    public static RandomLlama tinyLlama() {
-        return new RandomLlama(64, 2, 4, 2, 96, 97).scale(0.2f);
+    public static RandomCheckpoint tinyLlama() {
+        return new RandomCheckpoint(64, 2, 4, 2, 96, 97).scale(0.2f);
     }
 
     /**
@@ -40,17 +40,25 @@ public final class Fixtures {
      * (so heads·head size = 64 ≠ hidden), vocab 97, query_pre_attn_scalar 24 (≠ head size),
      * window 4, and soft caps small enough to bend these random scores and logits.
      */
-    public static RandomLlama tinyGemma2() {
-        return RandomLlama.gemma2(48, 3, 4, 2, 16, 96, 97).scale(0.2f)
+    public static RandomCheckpoint tinyGemma2() {
+        return RandomCheckpoint.gemma2(48, 3, 4, 2, 16, 96, 97).scale(0.2f)
                 .set("query_pre_attn_scalar", 24)
                 .set("sliding_window", 4)
                 .set("attn_logit_softcapping", 3.0)
                 .set("final_logit_softcapping", 5.0);
     }
 
+    /**
+     * A small Qwen3: hidden 48, 3 layers, 4 heads of 16 over 2 kv heads (heads·head size = 64 ≠
+     * hidden), per-head q and k norms, vocab 97, tied head.
+     */
+    public static RandomCheckpoint tinyQwen3() {
+        return RandomCheckpoint.qwen3(48, 3, 4, 2, 16, 96, 97).scale(0.2f);
+    }
+
     /** A small GPT-2: n_embd 64, 3 layers, 4 heads, vocab 97, 32 positions. */
-    public static RandomLlama tinyGpt2() {
-        return RandomLlama.gpt2(64, 3, 4, 97, 32).scale(0.2f);
+    public static RandomCheckpoint tinyGpt2() {
+        return RandomCheckpoint.gpt2(64, 3, 4, 97, 32).scale(0.2f);
     }
 
     /**
@@ -84,15 +92,15 @@ public final class Fixtures {
 
     /** Two checkpoints of the same weights (sharded or not, prefixed or not) give bit-identical F32 logits. */
     public static void assertSameLogits(Path a, Path b, long[] ids) {
-        try (Llama x = Llama.load(a, ai.djl.Device.cpu(), ai.djl.ndarray.types.DataType.FLOAT32);
-             Llama y = Llama.load(b, ai.djl.Device.cpu(), ai.djl.ndarray.types.DataType.FLOAT32);
+        try (DecoderModel x = DecoderModel.load(a, ai.djl.Device.cpu(), ai.djl.ndarray.types.DataType.FLOAT32);
+             DecoderModel y = DecoderModel.load(b, ai.djl.Device.cpu(), ai.djl.ndarray.types.DataType.FLOAT32);
              ai.djl.ndarray.NDScope s = new ai.djl.ndarray.NDScope()) {
             org.junit.jupiter.api.Assertions.assertEquals(0.0, maxAbsDiff(logits(x, ids, null), logits(y, ids, null)));
         }
     }
 
     /** Logits [T][V] of one full forward pass over ids (no cache), optionally with a hook. */
-    public static float[][] logits(Llama model, long[] ids, SiteHook hook) {
+    public static float[][] logits(DecoderModel model, long[] ids, SiteHook hook) {
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
         NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);
         NDArray logits = model.logits(model.forward(x, 0, chunk, null, hook).hidden());
@@ -104,7 +112,7 @@ public final class Fixtures {
     }
 
     /** Greedy decoding by a full forward pass over the whole sequence at every step (no cache). */
-    public static long[] greedyByRecomputation(Llama model, long[] prompt, int n) {
+    public static long[] greedyByRecomputation(DecoderModel model, long[] prompt, int n) {
         long[] seq = prompt.clone();
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Logits of tiny random checkpoints against golden logits from an independent reference: the
  * plain-torch forward of {@code src/test/resources/golden/reference_forward.py}, written from the
- * transformers eager modeling code (Llama, Qwen2, Gemma-2, GPT-2), run on the very files these
+ * transformers eager modeling code (Llama, Qwen2, Qwen3, Gemma-2, GPT-2), run on the very files these
  * tests write (their SHA-256 is part of each golden file).
  *
  * <p>To regenerate after a change to the fixtures: run this class with
@@ -57,6 +57,31 @@ class GoldenLogitsTest {
         compare("qwen2", Fixtures.tinyLlama().set("model_type", "qwen2"));
     }
 
+    /**
+     * Qwen3's per-head q and k norms before RoPE. The golden file also holds the reference's logits
+     * with those norms left out and with them applied after RoPE: the model must be far from both,
+     * so that this comparison would catch either mistake.
+     */
+    @Test
+    void qwen3MatchesTheReference() {
+        float[][] actual = compare("qwen3", Fixtures.tinyQwen3());
+        JsonObject wrong = golden("qwen3").getAsJsonObject("wrong_orders");
+        for (String order : new String[] {"none", "after_rope"}) {
+            JsonArray rows = wrong.getAsJsonArray(order);
+            double scale = 0, diff = 0;
+            for (int t = 0; t < IDS.length; t++) {
+                JsonArray row = rows.get(t).getAsJsonArray();
+                for (int v = 0; v < row.size(); v++) {
+                    scale = Math.max(scale, Math.abs(row.get(v).getAsDouble()));
+                    diff = Math.max(diff, Math.abs(row.get(v).getAsDouble() - actual[t][v]));
+                }
+            }
+            System.out.printf("golden qwen3, q/k norms %s: max |Java - reference| %.3g%n", order, diff);
+            assertTrue(diff > 100 * TOLERANCE * scale, "q/k norms " + order + " would pass the golden comparison: "
+                    + "the logits differ by only " + diff);
+        }
+    }
+
     @Test
     void gemma2MatchesTheReference() {
         compare("gemma2", Fixtures.tinyGemma2());
@@ -67,7 +92,8 @@ class GoldenLogitsTest {
         compare("gpt2", Fixtures.tinyGpt2());
     }
 
-    private void compare(String name, RandomLlama random) {
+    /** Compares the model's logits with the golden ones and returns them. */
+    private float[][] compare(String name, RandomCheckpoint random) {
         String keep = System.getProperty("laai.golden.dir");
         Path dir = random.write((keep != null ? Path.of(keep) : tmp).resolve(name), DType.F32, 0);
         JsonObject golden = golden(name);
@@ -78,7 +104,7 @@ class GoldenLogitsTest {
         assertEquals(IDS.length, ids.size());
         for (int i = 0; i < IDS.length; i++) assertEquals(IDS[i], ids.get(i).getAsLong());
         JsonArray rows = golden.getAsJsonArray("logits");
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
             float[][] actual = logits(model, IDS, null);
             double scale = 0, diff = 0;
             for (int t = 0; t < IDS.length; t++) {
@@ -94,6 +120,7 @@ class GoldenLogitsTest {
             assertTrue(scale > 0.5, name + ": degenerate reference logits");
             assertTrue(diff <= TOLERANCE * scale, name + ": logits differ from the reference by " + diff
                     + " (largest logit " + scale + ")");
+            return actual;
         }
     }
 

@@ -33,15 +33,15 @@ class HalfStorageTest {
 
     @Test
     void halfStorageGivesTheLogitsOfTheSameWeightsInFloat32() {
-        long saved = Llama.WIDEN_BLOCK;
+        long saved = Linear.WIDEN_BLOCK;
         try {
-            for (RandomLlama random : new RandomLlama[] {Fixtures.tinyLlama(), Fixtures.tinyGemma2(), Fixtures.tinyGpt2()}) {
+            for (RandomCheckpoint random : new RandomCheckpoint[] {Fixtures.tinyLlama(), Fixtures.tinyGemma2(), Fixtures.tinyGpt2()}) {
                 String family = random.config.get("model_type").toString();
                 Path dir = random.write(tmp.resolve(family), DType.F16, 0);
                 for (long block : new long[] {1L << 26, 1000}) { // whole matrices, then blocks of rows (the head in 7)
-                    Llama.WIDEN_BLOCK = block;
-                    try (Llama wide = Llama.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32);
-                         Llama half = Llama.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT16);
+                    Linear.WIDEN_BLOCK = block;
+                    try (DecoderModel wide = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32);
+                         DecoderModel half = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT16);
                          NDScope s = new NDScope()) {
                         assertTrue(half.streamsWeights() && !wide.streamsWeights());
                         assertEquals(DataType.FLOAT32, half.dtype());
@@ -52,18 +52,18 @@ class HalfStorageTest {
                 }
             }
         } finally {
-            Llama.WIDEN_BLOCK = saved;
+            Linear.WIDEN_BLOCK = saved;
         }
     }
 
     @Test
     void headInputGradientIsTheTransposedHeadProductInBlocks() {
-        long saved = Llama.WIDEN_BLOCK;
+        long saved = Linear.WIDEN_BLOCK;
         Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.F16, 0);
-        try (Llama wide = Llama.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32);
-             Llama half = Llama.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT16);
+        try (DecoderModel wide = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32);
+             DecoderModel half = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32, DataType.FLOAT16);
              NDScope s = new NDScope()) {
-            Llama.WIDEN_BLOCK = 640; // 10 rows of 64 per block: 97 rows in 10 blocks
+            Linear.WIDEN_BLOCK = 640; // 10 rows of 64 per block: 97 rows in 10 blocks
             NDArray d = wide.manager().randomUniform(-1, 1, new Shape(3, 97));
             float[] expected = wide.headInputGradient(d).toFloatArray();
             float[] got = half.headInputGradient(d).toFloatArray();
@@ -71,14 +71,14 @@ class HalfStorageTest {
             for (int i = 0; i < got.length; i++) assertEquals(expected[i], got[i], 1e-5, "entry " + i);
             assertFalse(maxAbs(new float[][] {got}) == 0);
         } finally {
-            Llama.WIDEN_BLOCK = saved;
+            Linear.WIDEN_BLOCK = saved;
         }
     }
 
     @Test
     void computeTypeKeepsHalfOnGpusAndWidensOnCpus() {
-        assertEquals(DataType.FLOAT32, Llama.computeType(Device.cpu(), DataType.FLOAT16));
-        assertEquals(DataType.FLOAT16, Llama.computeType(Device.gpu(), DataType.FLOAT16));
-        assertEquals(DataType.FLOAT32, Llama.computeType(Device.cpu(), DataType.FLOAT32));
+        assertEquals(DataType.FLOAT32, DecoderModel.computeType(Device.cpu(), DataType.FLOAT16));
+        assertEquals(DataType.FLOAT16, DecoderModel.computeType(Device.gpu(), DataType.FLOAT16));
+        assertEquals(DataType.FLOAT32, DecoderModel.computeType(Device.cpu(), DataType.FLOAT32));
     }
 }

@@ -18,7 +18,7 @@ class TinyStoriesTest {
     @Test
     void greedyStoryFromBosOpensWithLily() {
         Path dir = Fixtures.sharedModel("TinyStories-656K");
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32);
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32);
              TextTokenizer tokenizer = TextTokenizer.load(dir)) {
             assertEquals(1, tokenizer.bos());
             assertArrayEquals(new int[] {2}, tokenizer.eos());

@@ -12,7 +12,7 @@ import org.knowm.xchart.CategoryChart;
 
 import laai.intervention.Delta;
 import laai.kernel.MagicException;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.report.Plots;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -115,7 +115,7 @@ final class DeltaMagic extends MagicCommand {
     }
 
     /** A Δ from another model would fail later, deep in a forward pass; say so now. */
-    private static void checkFits(Delta delta, Llama model, Path file) {
+    private static void checkFits(Delta delta, DecoderModel model, Path file) {
         int layers = model.config().numLayers();
         int size = model.siteSize(delta.site());
         if (delta.layer() >= layers || delta.size() != size) {

@@ -9,7 +9,7 @@ import laai.eval.Experiment;
 import laai.eval.ModelSpec;
 import laai.eval.PromptEncoder;
 import laai.kernel.MagicException;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.ModelConfig;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
@@ -27,12 +27,12 @@ public final class LoadedModel implements AutoCloseable {
 
     private final Request request;
     private final Path dir;
-    private final Llama model;
+    private final DecoderModel model;
     private final TextTokenizer tokenizer;
     private final Experiment experiment;
     private final MatmulPrecision precision;
 
-    private LoadedModel(Request request, Llama model, TextTokenizer tokenizer, MatmulPrecision precision) {
+    private LoadedModel(Request request, DecoderModel model, TextTokenizer tokenizer, MatmulPrecision precision) {
         this.request = request;
         this.dir = request.dir();
         this.model = model;
@@ -51,7 +51,7 @@ public final class LoadedModel implements AutoCloseable {
             throw new MagicException("no model folder at " + dir
                     + " (a Hugging Face folder with config.json, *.safetensors and tokenizer.json)");
         }
-        Llama.checkFolder(dir);
+        DecoderModel.checkFolder(dir);
         if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             throw new MagicException("missing tokenizer.json in " + dir);
         }
@@ -62,7 +62,7 @@ public final class LoadedModel implements AutoCloseable {
         Device d = Djl.device(request.device());
         MatmulPrecision precision = MatmulPrecision.apply(request.matmulPrecision(),
                 () -> ModelConfig.load(dir).parameterCount(), d);
-        Llama model = Llama.load(dir, d, Llama.computeType(d, request.dtype()), request.dtype());
+        DecoderModel model = DecoderModel.load(dir, d, DecoderModel.computeType(d, request.dtype()), request.dtype());
         try {
             return new LoadedModel(request, model, TextTokenizer.load(dir), precision);
         } catch (RuntimeException e) {
@@ -84,7 +84,7 @@ public final class LoadedModel implements AutoCloseable {
         return dir.getFileName().toString();
     }
 
-    public Llama model() {
+    public DecoderModel model() {
         return model;
     }
 
@@ -117,7 +117,7 @@ public final class LoadedModel implements AutoCloseable {
         StringColumn value = StringColumn.create("value");
         Object[][] rows = {
                 {"name", name()},
-                {"family", c.family().name().toLowerCase(java.util.Locale.ROOT)},
+                {"family", c.family().modelType()},
                 {"layers", c.numLayers()},
                 {"attention heads", c.numHeads()},
                 {"key/value heads", c.numKvHeads()},

@@ -15,7 +15,7 @@ import laai.eval.Sweep;
 import laai.intervention.Delta;
 import laai.kernel.MagicException;
 import laai.kernel.eval.AbandonedThreads;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -150,7 +150,7 @@ public final class Session {
         return loaded;
     }
 
-    public Llama model() {
+    public DecoderModel model() {
         return loaded().model();
     }
 

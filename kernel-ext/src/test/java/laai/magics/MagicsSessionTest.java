@@ -26,7 +26,7 @@ import org.knowm.xchart.XYChart;
 import laai.eval.ResultRow;
 import laai.intervention.Delta;
 import laai.kernel.MagicException;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import tech.tablesaw.api.Table;
 
 /**
@@ -59,7 +59,7 @@ class MagicsSessionTest {
 
     @Test
     void modelMagicAndJavaShareOneModelAndABadFolderKeepsIt() {
-        Llama model = Laai.session().model();
+        DecoderModel model = Laai.session().model();
         Table info = (Table) host.run("model info");
         assertEquals(String.valueOf(model.config().numLayers()), info.stringColumn("value").get(2));
         int precision = info.stringColumn("property").indexOf("matmul precision");

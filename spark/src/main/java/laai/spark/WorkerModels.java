@@ -3,7 +3,7 @@ package laai.spark;
 import laai.eval.Experiment;
 import laai.eval.ModelSpec;
 import laai.eval.PromptEncoder;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import laai.runtime.Djl;
 import laai.tasks.PromptTemplate;
@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WorkerModels {
     private WorkerModels() {}
 
-    private record Loaded(Llama model, TextTokenizer tokenizer) {}
+    private record Loaded(DecoderModel model, TextTokenizer tokenizer) {}
 
     private static final Map<ModelSpec, Loaded> LOADED = new ConcurrentHashMap<>();
 

@@ -7,7 +7,7 @@ import laai.eval.PromptEncoder;
 import laai.eval.ResultRow;
 import laai.eval.Sweep;
 import laai.intervention.Delta;
-import laai.model.Llama;
+import laai.model.DecoderModel;
 import laai.model.TextTokenizer;
 import laai.tasks.PromptTemplate;
 
@@ -29,7 +29,7 @@ final class InProcessReference {
     static synchronized Result get() {
         if (result == null) {
             if (SparkSweepTest.antonym == null) SparkSweepTest.task();
-            try (Llama m = Llama.load(SparkSweepTest.DEMO, Device.cpu(), DataType.FLOAT32);
+            try (DecoderModel m = DecoderModel.load(SparkSweepTest.DEMO, Device.cpu(), DataType.FLOAT32);
                  TextTokenizer tok = TextTokenizer.load(SparkSweepTest.DEMO)) {
                 Sweep sweep = new Sweep(new Experiment(m, new PromptEncoder(tok, PromptTemplate.DEFAULT), SparkSweepTest.demo().name()));
                 List<ResultRow> rows = sweep.run(SparkSweepTest.plan(SparkSweepTest.demo()), null);

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link RandomLlama#streamed}: values from {@link CounterUniform}, with the default mode's distributions. */
-class StreamedRandomLlamaTest {
+/** {@link RandomCheckpoint#streamed}: values from {@link CounterUniform}, with the default mode's distributions. */
+class StreamedRandomCheckpointTest {
 
     @TempDir
     Path tmp;

@@ -12,112 +12,43 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import laai.checkpoint.Checkpoint;
-import laai.model.ModelConfig.Family;
 import laai.runtime.Djl;
 import laai.runtime.Interrupted;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 
 import static laai.model.Tensors.keep;
 
 /**
- * A decoder-only transformer as DJL tensor ops, with Hugging Face weight names: the Llama family
- * (Llama 2/3, Mistral, Qwen2, SmolLM, TinyLlama), Gemma-2 and GPT-2. (The class keeps its first
- * family's name.) One layer is
+ * A decoder-only transformer as DJL tensor ops, over Hugging Face checkpoints of every supported
+ * family (Llama 2/3, SmolLM, TinyLlama, Mistral, Qwen2, Qwen3, Gemma-2, GPT-2; see
+ * {@link laai.model.family.Families}). One layer ({@link Layer}) is
  * <pre>
  *   heads  = attention(norm₁(x))                       (the input of W_O: the HEADS site)
  *   h      = x + norm₂(W_O · heads)                    (norm₂: Gemma-2's post-attention norm, else none)
  *   x_next = h + norm₄(mlp(norm₃(h)))                  (norm₄: Gemma-2's post-feed-forward norm, else none)
  * </pre>
- * with, per family (one weight-name mapping each, see {@link #llamaParts}, {@link #gemma2Parts},
- * {@link #gpt2Parts}):
+ * Each family's {@link laai.model.family.Family} maps its tensor names onto these parts; the
+ * numerics are here, once, switched by what the parts and the config hold:
  * <ul>
- *   <li>Llama: RMSNorm, rotary positions, grouped-query attention, mlp = W_down·(silu(W_gate·n) ⊙ W_up·n);
- *   <li>Gemma-2: token embeddings times √hidden, RMSNorm scaled by (1 + w) in float32, the same
- *       gated MLP with tanh-approximated GELU, scores scaled by query_pre_attn_scalar^-1/2 and
- *       soft-capped, sliding-window attention on alternate layers, soft-capped final logits, and
- *       a head size that need not be hidden / heads;
- *   <li>GPT-2: learned position embeddings, LayerNorm with bias, biased projections (Conv1D weights
- *       stored [in, out], q, k, v fused in c_attn), mlp = W_proj·gelu_new(W_fc·n), tied head.
+ *   <li>norms: RMSNorm (Llama), RMSNorm scaled by (1 + w) in float32 (Gemma-2), LayerNorm with
+ *       bias (GPT-2); see {@link Norm};
+ *   <li>attention: rotary positions unless the family learns a position table (GPT-2),
+ *       grouped-query heads, a head size that need not be hidden / heads (Gemma-2, Qwen3), an
+ *       RMSNorm of each query and key head before RoPE (Qwen3), scores scaled by
+ *       query_pre_attn_scalar^-1/2 and soft-capped (Gemma-2), sliding windows per layer;
+ *   <li>mlp: gated, W_down·(act(W_gate·n) ⊙ W_up·n), or plain, W_down·act(W_up·n) (GPT-2), with
+ *       the config's activation;
+ *   <li>embeddings times √hidden (Gemma-2), plus learned positions (GPT-2); soft-capped final
+ *       logits (Gemma-2).
  * </ul>
  * {@link #forward} runs any chunk of positions from any layer up, against cached keys and values,
  * and calls a {@link SiteHook} at every layer's heads and residual sites: the entry point of both
  * generation and the intervention engine.
  */
-public final class Llama implements AutoCloseable {
-
-    /**
-     * A linear map in the Hugging Face [out, in] layout, with an optional bias. A weight stored in
-     * a narrower type than x (half-precision storage on a CPU, see {@link #load(Path, Device,
-     * DataType, DataType)}) is widened for this product only, in blocks of output rows when large
-     * (the output head), so that no widened copy of it outlives the product's scope.
-     */
-    record Linear(NDArray weight, NDArray bias) {
-        NDArray apply(NDArray x) {
-            if (weight.getDataType() == x.getDataType()) {
-                return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
-            }
-            long out = weight.getShape().get(0), in = weight.getShape().get(1);
-            long block = Math.max(1, WIDEN_BLOCK / in);
-            // Closing a widened block right after its product is safe under autograd too: the graph
-            // holds its own reference to what backward needs.
-            if (out <= block) {
-                try (NDArray w = weight.toType(x.getDataType(), false)) {
-                    return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
-                }
-            }
-            NDList parts = new NDList();
-            for (long from = 0; from < out; from += block) {
-                long to = Math.min(out, from + block);
-                try (NDArray w = weight.get(from + ":" + to).toType(x.getDataType(), false)) {
-                    NDArray b = bias == null ? null : bias.get(from + ":" + to);
-                    parts.add(x.getNDArrayInternal().linear(x, w, b).singletonOrThrow());
-                }
-            }
-            return NDArrays.concat(parts, -1);
-        }
-
-        /** dL/dx from dL/dy for y = x·Wᵀ (+ b), [.., out] → [.., in], widened block by block as {@link #apply}. */
-        NDArray inputGradient(NDArray dy) {
-            if (weight.getDataType() == dy.getDataType()) return dy.matMul(weight);
-            long out = weight.getShape().get(0), in = weight.getShape().get(1);
-            long block = Math.max(1, WIDEN_BLOCK / in);
-            NDArray sum = null;
-            for (long from = 0; from < out; from += block) {
-                long to = Math.min(out, from + block);
-                try (NDArray w = weight.get(from + ":" + to).toType(dy.getDataType(), false)) {
-                    NDArray part = dy.get("..., " + from + ":" + to).matMul(w);
-                    sum = sum == null ? part : sum.add(part);
-                }
-            }
-            return sum;
-        }
-    }
-
-    /** Elements widened at once from half-precision storage (64 Mi: 256 MiB as float32); tests lower it. */
-    static volatile long WIDEN_BLOCK = 1L << 26;
-
-    /**
-     * A normalisation over the hidden axis, computed in (at least) float32 as transformers does.
-     * RMS (Llama): x / rms(x), cast back to the model dtype, then times w.
-     * RMS_ONE_PLUS (Gemma-2): x / rms(x) times (1 + w) still in float32, then cast back; {@code scale}
-     * holds 1 + w (Gemma2RMSNorm: "Llama does x.to(float16) * w whilst Gemma2 is (x * w).to(float16)").
-     * LAYER (GPT-2): (x − mean) / std · w + b, torch's layer_norm.
-     */
-    record Norm(Kind kind, NDArray scale, NDArray bias) {
-        enum Kind { RMS, RMS_ONE_PLUS, LAYER }
-    }
-
-    /** One decoder layer; the norms after attention and after the MLP exist for Gemma-2 only, gate not for GPT-2. */
-    record Layer(Norm attentionNorm, Linear q, Linear k, Linear v, Linear o, Norm attentionOutputNorm,
-                 Norm mlpNorm, Linear gate, Linear up, Linear down, Norm mlpOutputNorm, int window) {}
-
-    /** What a family's weight mapping yields. */
-    private record Parts(NDArray embedTokens, NDArray positionEmbeddings, NDArray embedScale,
-                         Layer[] layers, Norm finalNorm, Linear lmHead) {}
+public final class DecoderModel implements AutoCloseable {
 
     private final ModelConfig config;
     private final NDManager manager;
@@ -137,46 +68,40 @@ public final class Llama implements AutoCloseable {
     private final NDIndex secondHalf;
 
     /**
-     * Builds the model from named weights. {@code weight.apply(name, required)} returns each tensor
-     * in {@code dtype} on the manager's device; for {@code required == false} it returns null when
-     * the tensor is absent (GPT-2 checkpoints are probed that way for the {@code transformer.}
-     * prefix). Derived views (GPT-2's split and transposed projections, Gemma's 1 + w) belong to
-     * {@code manager}, as the weights do.
+     * Builds the model from named weights: {@code weights} returns each tensor in {@code dtype} on
+     * the manager's device. Derived views (GPT-2's split and transposed projections, Gemma's 1 + w)
+     * belong to {@code manager}, as the weights do.
      */
-    public Llama(ModelConfig config, NDManager manager, DataType dtype,
-                 BiFunction<String, Boolean, NDArray> weight, AutoCloseable source) {
-        this(config, manager, dtype, dtype, weight, source);
+    public DecoderModel(ModelConfig config, NDManager manager, DataType dtype, WeightSource weights,
+                        AutoCloseable source) {
+        this(config, manager, dtype, dtype, weights, source);
     }
 
     /**
      * With matrices (projections, embeddings, head) kept in {@code storage} and everything computed
-     * in {@code dtype}: {@code weight} then returns tensors in {@code storage}, and the vectors (norm
+     * in {@code dtype}: {@code weights} then returns tensors in {@code storage}, and the vectors (norm
      * scales, biases) are converted to {@code dtype} here.
      */
-    public Llama(ModelConfig config, NDManager manager, DataType dtype, DataType storage,
-                 BiFunction<String, Boolean, NDArray> weight, AutoCloseable source) {
+    public DecoderModel(ModelConfig config, NDManager manager, DataType dtype, DataType storage,
+                        WeightSource weights, AutoCloseable source) {
         this.config = config;
         this.manager = manager;
         this.dtype = dtype;
         this.storage = storage;
         this.source = source;
         if (storage != dtype) {
-            BiFunction<String, Boolean, NDArray> stored = weight;
-            weight = (name, required) -> {
-                NDArray w = stored.apply(name, required);
+            WeightSource stored = weights;
+            weights = (name, required) -> {
+                NDArray w = stored.tensor(name, required);
                 return w == null || w.getShape().dimension() > 1 ? w : computeCopy(w);
             };
         }
         this.rope = config.family().usesRope() ? new Rope(config) : null;
-        Parts parts = switch (config.family()) {
-            case GEMMA2 -> gemma2Parts(config, weight);
-            case GPT2 -> gpt2Parts(config, weight);
-            case LLAMA, MISTRAL, QWEN2 -> llamaParts(config, weight);
-        };
+        ModelParts parts = config.family().parts(config, new Weights(weights, manager, dtype));
         this.embedTokens = parts.embedTokens();
         this.positionEmbeddings = parts.positionEmbeddings();
         this.embedScale = parts.embedScale();
-        this.layers = parts.layers();
+        this.layers = parts.layers().toArray(new Layer[0]);
         this.finalNorm = parts.finalNorm();
         this.lmHead = parts.lmHead();
         this.attentionScale = (float) config.attentionScale();
@@ -185,145 +110,12 @@ public final class Llama implements AutoCloseable {
         this.secondHalf = new NDIndex("..., " + half + ":");
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Weight mappings, one per family: Hugging Face names → the layer structure above.
-
-    /** LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM. */
-    private Parts llamaParts(ModelConfig c, BiFunction<String, Boolean, NDArray> weight) {
-        NDArray embed = weight.apply("model.embed_tokens.weight", true);
-        Layer[] layers = new Layer[c.numLayers()];
-        for (int l = 0; l < layers.length; l++) {
-            String p = "model.layers." + l + ".";
-            layers[l] = new Layer(
-                    rms(weight.apply(p + "input_layernorm.weight", true)),
-                    linear(weight, p + "self_attn.q_proj", c.attentionBias()),
-                    linear(weight, p + "self_attn.k_proj", c.attentionBias()),
-                    linear(weight, p + "self_attn.v_proj", c.attentionBias()),
-                    linear(weight, p + "self_attn.o_proj", c.outputBias()),
-                    null,
-                    // Llama's "post_attention_layernorm" is the norm before the MLP.
-                    rms(weight.apply(p + "post_attention_layernorm.weight", true)),
-                    linear(weight, p + "mlp.gate_proj", c.mlpBias()),
-                    linear(weight, p + "mlp.up_proj", c.mlpBias()),
-                    linear(weight, p + "mlp.down_proj", c.mlpBias()),
-                    null,
-                    c.slidingWindowPerLayer()[l]);
-        }
-        return new Parts(embed, null, null, layers, rms(weight.apply("model.norm.weight", true)), head(c, weight, embed));
-    }
-
-    /**
-     * Gemma2ForCausalLM (transformers models/gemma2/modeling_gemma2.py). Its
-     * "post_attention_layernorm" normalises the attention output before the residual addition, and
-     * "pre_feedforward_layernorm" is the norm before the MLP.
-     */
-    private Parts gemma2Parts(ModelConfig c, BiFunction<String, Boolean, NDArray> weight) {
-        NDArray embed = weight.apply("model.embed_tokens.weight", true);
-        Layer[] layers = new Layer[c.numLayers()];
-        for (int l = 0; l < layers.length; l++) {
-            String p = "model.layers." + l + ".";
-            layers[l] = new Layer(
-                    onePlusRms(weight.apply(p + "input_layernorm.weight", true)),
-                    linear(weight, p + "self_attn.q_proj", c.attentionBias()),
-                    linear(weight, p + "self_attn.k_proj", c.attentionBias()),
-                    linear(weight, p + "self_attn.v_proj", c.attentionBias()),
-                    linear(weight, p + "self_attn.o_proj", c.outputBias()),
-                    onePlusRms(weight.apply(p + "post_attention_layernorm.weight", true)),
-                    onePlusRms(weight.apply(p + "pre_feedforward_layernorm.weight", true)),
-                    linear(weight, p + "mlp.gate_proj", false),
-                    linear(weight, p + "mlp.up_proj", false),
-                    linear(weight, p + "mlp.down_proj", false),
-                    onePlusRms(weight.apply(p + "post_feedforward_layernorm.weight", true)),
-                    c.slidingWindowPerLayer()[l]);
-        }
-        // Gemma2Model: hidden_states * torch.tensor(hidden_size**0.5, dtype=hidden_states.dtype),
-        // i.e. the factor rounded to the model dtype first (55.5, not 55.4256, for 3072 in half).
-        NDArray scale = keep(typed(manager.create((float) Math.sqrt(c.hiddenSize())), dtype));
-        return new Parts(embed, null, scale, layers, onePlusRms(weight.apply("model.norm.weight", true)),
-                head(c, weight, embed));
-    }
-
-    /**
-     * GPT2LMHeadModel (transformers models/gpt2/modeling_gpt2.py). Names are {@code transformer.h.0...}
-     * in checkpoints saved from GPT2LMHeadModel and bare {@code h.0...} in those saved from GPT2Model
-     * (openai-community/gpt2 itself); both load. Conv1D stores its weight as [in, out], hence the
-     * transposes; c_attn holds q, k and v side by side along its output axis.
-     */
-    private Parts gpt2Parts(ModelConfig c, BiFunction<String, Boolean, NDArray> weight) {
-        NDArray wte = weight.apply("transformer.wte.weight", false);
-        String t = "transformer.";
-        if (wte == null) {
-            t = "";
-            wte = weight.apply("wte.weight", true);
-        }
-        NDArray wpe = weight.apply(t + "wpe.weight", true);
-        int hidden = c.hiddenSize();
-        Layer[] layers = new Layer[c.numLayers()];
-        for (int l = 0; l < layers.length; l++) {
-            String p = t + "h." + l + ".";
-            NDArray qkv = weight.apply(p + "attn.c_attn.weight", true);    // [hidden, 3·hidden]
-            NDArray qkvBias = weight.apply(p + "attn.c_attn.bias", true);  // [3·hidden]
-            Linear[] split = new Linear[3];
-            for (int i = 0; i < 3; i++) {
-                String range = i * hidden + ":" + (i + 1) * hidden;
-                split[i] = new Linear(keep(qkv.get(":, " + range).transpose()), keep(qkvBias.get(range)));
-            }
-            layers[l] = new Layer(
-                    layerNorm(weight, p + "ln_1"),
-                    split[0], split[1], split[2],
-                    conv1d(weight, p + "attn.c_proj"),
-                    null,
-                    layerNorm(weight, p + "ln_2"),
-                    null,
-                    conv1d(weight, p + "mlp.c_fc"),
-                    conv1d(weight, p + "mlp.c_proj"),
-                    null,
-                    0);
-        }
-        return new Parts(wte, wpe, null, layers, layerNorm(weight, t + "ln_f"), head(c, weight, wte));
-    }
-
-    /** The output projection: the token embeddings when tied (as transformers ties them), else lm_head. */
-    private static Linear head(ModelConfig c, BiFunction<String, Boolean, NDArray> weight, NDArray embed) {
-        return new Linear(c.tieWordEmbeddings() ? embed : weight.apply("lm_head.weight", true), null);
-    }
-
-    private static Linear linear(BiFunction<String, Boolean, NDArray> weight, String name, boolean bias) {
-        return new Linear(weight.apply(name + ".weight", true), bias ? weight.apply(name + ".bias", true) : null);
-    }
-
-    /** GPT-2's Conv1D: y = x·W + b with W stored [in, out], i.e. a Linear with W transposed (a view). */
-    private static Linear conv1d(BiFunction<String, Boolean, NDArray> weight, String name) {
-        return new Linear(keep(weight.apply(name + ".weight", true).transpose()), weight.apply(name + ".bias", true));
-    }
-
-    private static Norm rms(NDArray w) {
-        return new Norm(Norm.Kind.RMS, w, null);
-    }
-
-    private Norm onePlusRms(NDArray w) {
-        return new Norm(Norm.Kind.RMS_ONE_PLUS, keep(wide(w).add(1f)), null);
-    }
-
-    private Norm layerNorm(BiFunction<String, Boolean, NDArray> weight, String name) {
-        return new Norm(Norm.Kind.LAYER, wide(weight.apply(name + ".weight", true)), wide(weight.apply(name + ".bias", true)));
-    }
-
     /** A vector kept in the compute type: it is small, and the norms and biases read it every time. */
     private NDArray computeCopy(NDArray w) {
         if (w.getDataType() == dtype) return w;
-        NDArray c = keep(w.toType(dtype, false));
+        NDArray c = Weights.keep(w.toType(dtype, false));
         w.close();
         return c;
-    }
-
-    /** A frozen weight in the type norms compute in: float32 for a half-precision model. */
-    private static NDArray wide(NDArray w) {
-        return w.getDataType() == DataType.FLOAT16 ? keep(w.toType(DataType.FLOAT32, false)) : w;
-    }
-
-    private static NDArray typed(NDArray a, DataType dtype) {
-        return a.getDataType() == dtype ? a : a.toType(dtype, false);
     }
 
     /**
@@ -336,7 +128,7 @@ public final class Llama implements AutoCloseable {
      * same seed gave different Δs from one process to the next.
      */
     private NDArray constant(float value) {
-        return constants.computeIfAbsent(value, v -> keep(manager.create(v.floatValue())));
+        return constants.computeIfAbsent(value, v -> Weights.keep(manager.create(v.floatValue())));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -346,7 +138,7 @@ public final class Llama implements AutoCloseable {
      * FLOAT32, or FLOAT16 (meant for GPUs: CPU half-precision matrix products are slow). BF16
      * checkpoints are widened in Java on the way in.
      */
-    public static Llama load(Path dir, Device device, DataType dtype) {
+    public static DecoderModel load(Path dir, Device device, DataType dtype) {
         return load(dir, device, dtype, dtype);
     }
 
@@ -364,7 +156,7 @@ public final class Llama implements AutoCloseable {
      * {@code dtype} (FLOAT16 storage with FLOAT32 compute halves the memory of a CPU model; each
      * product widens its weight for that product only).
      */
-    public static Llama load(Path dir, Device device, DataType dtype, DataType storage) {
+    public static DecoderModel load(Path dir, Device device, DataType dtype, DataType storage) {
         ModelConfig config = ModelConfig.load(dir);
         Checkpoint checkpoint = Checkpoint.open(dir);
         try {
@@ -375,7 +167,7 @@ public final class Llama implements AutoCloseable {
         }
         NDManager manager = Djl.newManager(device);
         try {
-            Llama model = new Llama(config, manager, dtype, storage, (name, required) -> {
+            DecoderModel model = new DecoderModel(config, manager, dtype, storage, (name, required) -> {
                 if (!required && !checkpoint.has(name)) return null;
                 NDArray w = checkpoint.load(manager, name, storage);
                 // A NaN or ∞ weight otherwise shows up as a table of zeros or a NaN loss, far from its cause.
@@ -413,7 +205,8 @@ public final class Llama implements AutoCloseable {
      * missing tensor is left to the load, which names the files it looked in.
      */
     static void checkShapes(ModelConfig config, Checkpoint checkpoint) {
-        boolean prefixed = config.family() != Family.GPT2 || checkpoint.has("transformer.wte.weight");
+        // GPT-2's tensor names come bare (as GPT2Model saves them) or prefixed; no other family's do.
+        boolean prefixed = !checkpoint.has("wte.weight");
         for (Map.Entry<String, long[]> e : ModelShapes.of(config, prefixed).entrySet()) {
             if (!checkpoint.has(e.getKey())) continue;
             long[] found = checkpoint.info(e.getKey()).shape();
@@ -649,8 +442,13 @@ public final class Llama implements AutoCloseable {
     private NDArray attention(int l, Layer w, NDArray h, Chunk chunk, KvCache past, KvCache present) {
         long batch = h.getShape().get(0), width = h.getShape().get(1);
         int heads = config.numHeads(), kvHeads = config.numKvHeads(), d = config.headDim();
-        NDArray q = w.q().apply(h).reshape(batch, width, heads, d).transpose(0, 2, 1, 3);     // [B,H,S,d]
-        NDArray k = w.k().apply(h).reshape(batch, width, kvHeads, d).transpose(0, 2, 1, 3);   // [B,KVH,S,d]
+        NDArray q = w.q().apply(h).reshape(batch, width, heads, d);                           // [B,S,H,d]
+        NDArray k = w.k().apply(h).reshape(batch, width, kvHeads, d);                         // [B,S,KVH,d]
+        // Qwen3 normalises each query and key head over its d entries, before the rotation.
+        if (w.qNorm() != null) q = norm(q, w.qNorm());
+        if (w.kNorm() != null) k = norm(k, w.kNorm());
+        q = q.transpose(0, 2, 1, 3);                                                            // [B,H,S,d]
+        k = k.transpose(0, 2, 1, 3);                                                            // [B,KVH,S,d]
         NDArray v = w.v().apply(h).reshape(batch, width, kvHeads, d).transpose(0, 2, 1, 3);
         if (rope != null) {
             q = rotate(q, chunk);

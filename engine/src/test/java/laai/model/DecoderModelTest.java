@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LlamaTest {
+class DecoderModelTest {
     static { Djl.engine(); }
 
     @TempDir
@@ -36,11 +36,11 @@ class LlamaTest {
 
     @Test
     void f32F16Bf16CopiesOfTheSameWeightsGiveTheSameLogits() {
-        RandomLlama random = Fixtures.tinyLlama().bf16Representable();
+        RandomCheckpoint random = Fixtures.tinyLlama().bf16Representable();
         float[][] reference = null;
         for (DType dtype : new DType[] {DType.F32, DType.F16, DType.BF16}) {
             Path dir = random.write(tmp.resolve(dtype.name()), dtype, 0);
-            try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
+            try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
                 float[][] l = logits(model, IDS, null);
                 if (reference == null) {
                     reference = l;
@@ -55,7 +55,7 @@ class LlamaTest {
 
     @Test
     void shardedCheckpointEqualsSingleFile() {
-        RandomLlama random = Fixtures.tinyLlama();
+        RandomCheckpoint random = Fixtures.tinyLlama();
         Path single = random.write(tmp.resolve("single"), DType.F32, 0);
         Path sharded = random.write(tmp.resolve("sharded"), DType.F32, 40_000);
         try (Checkpoint c = Checkpoint.open(sharded)) {
@@ -67,7 +67,7 @@ class LlamaTest {
     @Test
     void cachedGenerationEqualsFullRecomputation() {
         Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.F32, 0);
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
             long[] prompt = {1, 17, 42, 5};
             long[] cached = new Generator(model).greedy(new long[][] {prompt}, 20, id -> false, null)[0];
             long[] full = recompute(model, prompt, 20);
@@ -78,7 +78,7 @@ class LlamaTest {
     @Test
     void batchedGenerationOfUnequalPromptsEqualsOneByOne() {
         Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.F32, 0);
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32)) {
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
             long[][] prompts = {{1, 17, 42, 5, 8, 60}, {1, 3}, {1, 90, 4, 4}};
             Generator g = new Generator(model);
             long[][] batched = g.greedy(prompts, 12, id -> id == 7, null);
@@ -90,7 +90,7 @@ class LlamaTest {
     }
 
     /** Greedy decoding by a full forward pass over the whole sequence at every step. */
-    private static long[] recompute(Llama model, long[] prompt, int n) {
+    private static long[] recompute(DecoderModel model, long[] prompt, int n) {
         long[] seq = prompt.clone();
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
@@ -109,10 +109,10 @@ class LlamaTest {
     @Test
     void mistralSlidingWindowChangesLogitsOnlyBeyondTheWindow() {
         int window = 4;
-        RandomLlama mistral = Fixtures.tinyLlama().set("model_type", "mistral").set("sliding_window", window);
-        RandomLlama full = Fixtures.tinyLlama().set("model_type", "mistral").set("sliding_window", null);
-        try (Llama a = Llama.load(mistral.write(tmp.resolve("w"), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
-             Llama b = Llama.load(full.write(tmp.resolve("f"), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
+        RandomCheckpoint mistral = Fixtures.tinyLlama().set("model_type", "mistral").set("sliding_window", window);
+        RandomCheckpoint full = Fixtures.tinyLlama().set("model_type", "mistral").set("sliding_window", null);
+        try (DecoderModel a = DecoderModel.load(mistral.write(tmp.resolve("w"), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
+             DecoderModel b = DecoderModel.load(full.write(tmp.resolve("f"), DType.F32, 0), Device.cpu(), DataType.FLOAT32);
              NDScope s = new NDScope()) {
             float[][] la = logits(a, IDS, null), lb = logits(b, IDS, null);
             for (int t = 0; t < IDS.length; t++) {
@@ -137,11 +137,11 @@ class LlamaTest {
             assertTrue(!c.has("model.layers.0.self_attn.o_proj.bias"));
         }
         ModelConfig config = ModelConfig.load(dir);
-        assertTrue(config.attentionBias());
-        try (Llama withBias = Llama.load(dir, Device.cpu(), DataType.FLOAT32);
+        assertTrue(config.qkvBias());
+        try (DecoderModel withBias = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32);
              Checkpoint c = Checkpoint.open(dir);
              NDManager m = NDManager.newBaseManager(Device.cpu());
-             Llama zeroBias = new Llama(config, m, DataType.FLOAT32, (name, required) -> {
+             DecoderModel zeroBias = new DecoderModel(config, m, DataType.FLOAT32, (name, required) -> {
                  NDArray w = c.load(m, name, DataType.FLOAT32);
                  return name.endsWith(".bias") ? w.zerosLike() : w;
              }, null);
@@ -155,8 +155,8 @@ class LlamaTest {
     void llama3RopeScalingRescalesFrequenciesAsSpecified() {
         Map<String, Object> scaling = Map.of("rope_type", "llama3", "factor", 8.0, "low_freq_factor", 1.0,
                 "high_freq_factor", 4.0, "original_max_position_embeddings", 64);
-        Path plainDir = new RandomLlama(256, 1, 2, 2, 32, 11).set("rope_theta", 500000.0).write(tmp.resolve("p"), DType.F32, 0);
-        Path scaledDir = new RandomLlama(256, 1, 2, 2, 32, 11).set("rope_theta", 500000.0).set("rope_scaling", scaling)
+        Path plainDir = new RandomCheckpoint(256, 1, 2, 2, 32, 11).set("rope_theta", 500000.0).write(tmp.resolve("p"), DType.F32, 0);
+        Path scaledDir = new RandomCheckpoint(256, 1, 2, 2, 32, 11).set("rope_theta", 500000.0).set("rope_scaling", scaling)
                 .write(tmp.resolve("s"), DType.F32, 0);
         float[] plain = new Rope(ModelConfig.load(plainDir)).inverseFrequencies();
         float[] scaled = new Rope(ModelConfig.load(scaledDir)).inverseFrequencies();
@@ -188,7 +188,7 @@ class LlamaTest {
     @Test
     void addVectorAddsExactlyTheVectorAtTheChosenPositionAndNothingBefore() {
         Path dir = Fixtures.tinyLlama().write(tmp.resolve("m"), DType.F32, 0);
-        try (Llama model = Llama.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
+        try (DecoderModel model = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32); NDScope s = new NDScope()) {
             int layer = 0, at = 6;
             for (Site site : Site.values()) {
                 int size = model.siteSize(site);
@@ -218,12 +218,12 @@ class LlamaTest {
     void headsVectorReachesTheResidualThroughTheOutputProjection() {
         // After the attention block the residual at the chosen position gains exactly W_O · v.
         // With zero MLP weights a layer is x + W_O·heads, so the residual site shows that sum.
-        RandomLlama random = Fixtures.tinyLlama();
+        RandomCheckpoint random = Fixtures.tinyLlama();
         Path dir = random.write(tmp.resolve("m"), DType.F32, 0);
         ModelConfig config = ModelConfig.load(dir);
         try (Checkpoint c = Checkpoint.open(dir);
              NDManager m = NDManager.newBaseManager(Device.cpu());
-             Llama model = new Llama(config, m, DataType.FLOAT32, (name, required) -> {
+             DecoderModel model = new DecoderModel(config, m, DataType.FLOAT32, (name, required) -> {
                  NDArray w = c.load(m, name, DataType.FLOAT32);
                  return name.contains("mlp.down_proj") ? w.zerosLike() : w;
              }, null);
@@ -250,7 +250,7 @@ class LlamaTest {
         ModelConfig config = ModelConfig.load(dir);
         try (Checkpoint c = Checkpoint.open(dir);
              NDManager m = NDManager.newBaseManager(Device.cpu());
-             Llama model = new Llama(config, m, DataType.FLOAT64,
+             DecoderModel model = new DecoderModel(config, m, DataType.FLOAT64,
                      (name, required) -> c.load(m, name, DataType.FLOAT32).toType(DataType.FLOAT64, false), null)) {
             for (Site site : Site.values()) {
                 int size = model.siteSize(site);
@@ -283,7 +283,7 @@ class LlamaTest {
     }
 
     /** Negative log-likelihood of the tokens after the intervened position. */
-    private static NDArray objective(Llama model, NDArray v, Site site, int[] at) {
+    private static NDArray objective(DecoderModel model, NDArray v, Site site, int[] at) {
         long[] ids = IDS;
         Chunk chunk = model.chunk(Chunk.contiguous(new int[] {0}, new int[] {ids.length}), null);
         NDArray x = model.embed(model.manager().create(ids, new Shape(1, ids.length)), chunk);

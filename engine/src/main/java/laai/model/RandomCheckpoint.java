@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
 /**
  * Writes a randomly initialised checkpoint in Hugging Face layout: config.json and
  * model.safetensors (or shards), for a Llama-family model (the constructor; model_type may be set
- * to mistral or qwen2), a Gemma-2 ({@link #gemma2}) or a GPT-2 ({@link #gpt2}). Tests build their
+ * to mistral or qwen2), a Qwen3 ({@link #qwen3}), a Gemma-2 ({@link #gemma2}) or a GPT-2
+ * ({@link #gpt2}): whatever tensors the family's {@link ModelShapes} calls for. Tests build their
  * tiny models with it; the load benchmark builds a large one. {@link #config} is the config.json
  * content (a null value is written as JSON null: "feature off" for Gemma-2's caps and window) and
  * may be edited before {@link #write}. The weights depend only on the seed, the tensor names and
@@ -29,7 +30,7 @@ import java.util.SplittableRandom;
  * <p>{@link #like} starts from the published config.json of a real model, and {@link #streamed}
  * writes a checkpoint of any size in bounded memory (with other numbers than the default mode).
  */
-public final class RandomLlama {
+public final class RandomCheckpoint {
     private static final Gson CONFIG_JSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     public final Map<String, Object> config = new LinkedHashMap<>();
@@ -39,9 +40,9 @@ public final class RandomLlama {
     private boolean gpt2Prefixed = true;
     private boolean streamed;
 
-    private RandomLlama() {}
+    private RandomCheckpoint() {}
 
-    public RandomLlama(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab) {
+    public RandomCheckpoint(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab) {
         config.put("architectures", new String[] {"LlamaForCausalLM"});
         config.put("model_type", "llama");
         config.put("hidden_size", hidden);
@@ -65,9 +66,9 @@ public final class RandomLlama {
      * transformers' defaults otherwise (soft caps 50 and 30, window 4096 on even layers,
      * query_pre_attn_scalar 256, tied head); set smaller caps and windows to make them matter.
      */
-    public static RandomLlama gemma2(int hidden, int layers, int heads, int kvHeads, int headDim, int intermediate,
+    public static RandomCheckpoint gemma2(int hidden, int layers, int heads, int kvHeads, int headDim, int intermediate,
                                      int vocab) {
-        RandomLlama r = new RandomLlama(hidden, layers, heads, kvHeads, intermediate, vocab);
+        RandomCheckpoint r = new RandomCheckpoint(hidden, layers, heads, kvHeads, intermediate, vocab);
         r.config.put("architectures", new String[] {"Gemma2ForCausalLM"});
         r.config.put("model_type", "gemma2");
         r.config.remove("hidden_act");
@@ -85,12 +86,29 @@ public final class RandomLlama {
     }
 
     /**
+     * A Qwen3 (Qwen3ForCausalLM) with the given head size, independent of hidden / heads, per-head
+     * q and k norms, no biases, and the head tied to the embeddings as in Qwen3-0.6B.
+     */
+    public static RandomCheckpoint qwen3(int hidden, int layers, int heads, int kvHeads, int headDim, int intermediate,
+                                         int vocab) {
+        RandomCheckpoint r = new RandomCheckpoint(hidden, layers, heads, kvHeads, intermediate, vocab);
+        r.config.put("architectures", new String[] {"Qwen3ForCausalLM"});
+        r.config.put("model_type", "qwen3");
+        r.config.put("head_dim", headDim);
+        r.config.put("rms_norm_eps", 1e-6);
+        r.config.put("attention_bias", false);
+        r.config.put("use_sliding_window", false);
+        r.config.put("tie_word_embeddings", true);
+        return r;
+    }
+
+    /**
      * The published config.json of a real model, key for key (numbers keep their published
      * spelling, so config.json is written back as published, but for torch_dtype, which
      * {@link #write} sets to the dtype written).
      */
-    public static RandomLlama like(ModelPreset preset) {
-        RandomLlama r = new RandomLlama();
+    public static RandomCheckpoint like(ModelPreset preset) {
+        RandomCheckpoint r = new RandomCheckpoint();
         preset.config().entrySet().forEach(e -> r.config.put(e.getKey(), plain(e.getValue())));
         return r;
     }
@@ -113,8 +131,8 @@ public final class RandomLlama {
     }
 
     /** A GPT-2 (GPT2LMHeadModel) in its own config keys: n_embd, n_layer, n_head, n_positions. */
-    public static RandomLlama gpt2(int hidden, int layers, int heads, int vocab, int positions) {
-        RandomLlama r = new RandomLlama(hidden, layers, heads, heads, 4 * hidden, vocab);
+    public static RandomCheckpoint gpt2(int hidden, int layers, int heads, int vocab, int positions) {
+        RandomCheckpoint r = new RandomCheckpoint(hidden, layers, heads, heads, 4 * hidden, vocab);
         r.config.clear();
         r.config.put("architectures", new String[] {"GPT2LMHeadModel"});
         r.config.put("model_type", "gpt2");
@@ -136,7 +154,7 @@ public final class RandomLlama {
      * GPT-2 tensor names with the {@code transformer.} prefix (as GPT2LMHeadModel saves them, the
      * default) or bare (as GPT2Model and the original openai-community/gpt2 files have them).
      */
-    public RandomLlama gpt2Prefixed(boolean prefixed) {
+    public RandomCheckpoint gpt2Prefixed(boolean prefixed) {
         this.gpt2Prefixed = prefixed;
         return this;
     }
@@ -145,23 +163,23 @@ public final class RandomLlama {
      * Rounds every weight to a value that BF16 (and F16, within its range) holds exactly, so that
      * F32, F16 and BF16 copies of the checkpoint hold the same numbers.
      */
-    public RandomLlama bf16Representable() {
+    public RandomCheckpoint bf16Representable() {
         this.bf16Representable = true;
         return this;
     }
 
-    public RandomLlama set(String key, Object value) {
+    public RandomCheckpoint set(String key, Object value) {
         config.put(key, value);
         return this;
     }
 
-    public RandomLlama seed(long seed) {
+    public RandomCheckpoint seed(long seed) {
         this.seed = seed;
         return this;
     }
 
     /** Standard deviation-like scale of the random weights (uniform in ±scale·√3). */
-    public RandomLlama scale(float scale) {
+    public RandomCheckpoint scale(float scale) {
         this.scale = scale;
         return this;
     }
@@ -173,7 +191,7 @@ public final class RandomLlama {
      * generator ({@link CounterUniform}) and differ from the default mode's, with the same
      * distributions; they too depend only on the seed, the tensor names and shapes.
      */
-    public RandomLlama streamed() {
+    public RandomCheckpoint streamed() {
         this.streamed = true;
         return this;
     }
