@@ -135,13 +135,7 @@ final class SweepMagic extends MagicCommand {
         }
         finish(progress, sweep, runs);
 
-        Table table = ResultTables.of(title, rows);
-        Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
-        session.recordSweep(sweep);
-        session.record(table, rows);
-        session.recordChart(chart);
-        host.show(table);
-        return chart;
+        return show(session, host, title, rows, sweep, plot, layers, trains);
     }
 
     /**
@@ -184,13 +178,7 @@ final class SweepMagic extends MagicCommand {
         Sweep sweep = Sweep.of(experiment, plan, results);
         progress.finish(summary(sweep, runs));
 
-        Table table = ResultTables.of(title, rows);
-        Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
-        session.recordSweep(sweep);
-        session.record(table, rows);
-        session.recordChart(chart);
-        host.show(table);
-        return chart;
+        return show(session, host, title, rows, sweep, plot, layers, trains);
     }
 
     /**
@@ -237,6 +225,18 @@ final class SweepMagic extends MagicCommand {
     }
 
     /** The progress display's last line; prints a warning where an optimisation diverged. */
+    /** What a finished sweep shows and the session keeps, in process or on Spark alike. */
+    private static Chart<?, ?> show(Session session, Host host, String title, List<ResultRow> rows, Sweep sweep,
+                                    String plot, int[] layers, int[] trains) {
+        Table table = ResultTables.of(title, rows);
+        Chart<?, ?> chart = chart(plot, layers, trains, rows, sweep);
+        session.recordSweep(sweep);
+        session.record(table, rows);
+        session.recordChart(chart);
+        host.show(table);
+        return chart;
+    }
+
     private static String summary(Sweep sweep, int runs) {
         List<String> diverged = new ArrayList<>();
         sweep.deltas().forEach((run, delta) -> {
