@@ -113,7 +113,7 @@ public final class DecoderModel implements AutoCloseable {
     /** A vector kept in the compute type: it is small, and the norms and biases read it every time. */
     private NDArray computeCopy(NDArray w) {
         if (w.getDataType() == dtype) return w;
-        NDArray c = Weights.keep(w.toType(dtype, false));
+        NDArray c = keep(w.toType(dtype, false));
         w.close();
         return c;
     }
@@ -128,7 +128,7 @@ public final class DecoderModel implements AutoCloseable {
      * same seed gave different Δs from one process to the next.
      */
     private NDArray constant(float value) {
-        return constants.computeIfAbsent(value, v -> Weights.keep(manager.create(v.floatValue())));
+        return constants.computeIfAbsent(value, v -> keep(manager.create(v.floatValue())));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -2,8 +2,9 @@ package laai.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+
+import static laai.model.Tensors.keep;
 
 /**
  * A checkpoint's tensors read as the pieces {@link DecoderModel}'s forward runs: linear maps, norms,
@@ -93,11 +94,5 @@ public final class Weights {
     /** A frozen weight in the type norms compute in: float32 for a half-precision model. */
     private static NDArray wide(NDArray w) {
         return w.getDataType() == DataType.FLOAT16 ? keep(w.toType(DataType.FLOAT32, false)) : w;
-    }
-
-    /** Weights derived at construction live as long as the model, whatever scope is open. */
-    static NDArray keep(NDArray a) {
-        NDScope.unregister(a);
-        return a;
     }
 }
