@@ -233,9 +233,9 @@ public final class OpinionDynamics {
      * instruction line). The answer of every form depends first on the agent's own opinion, stated
      * last, a few tokens before the answer; these short documents give that look-up many more
      * examples than the dataset-like situations alone (3 to 6 neighbours), at a small cost in tokens
-     * (200 per round add about 13 %). Without them, seven runs of the trainer learned nothing of the
-     * opinion answers: the bare and the instructed question got the same broad distribution (KL 0.83,
-     * what an untrained model gives), even "agent 5 strongly disagrees, so its opinion is" no better
+     * (200 per round add about 13 %). Without them, six of seven runs of the trainer failed the opinion bar, and
+     * the three probed (seeds 10, 11, 13) had learned nothing of the opinion answers: the bare and the
+     * instructed question got the same broad distribution (KL 0.83, what an untrained model gives), even "agent 5 strongly disagrees, so its opinion is" no better
      * than chance. They cannot collide with a dataset prompt, which always has at least three neighbours.
      */
     public static List<String> shortDocuments(SplittableRandom rng, int count) {
