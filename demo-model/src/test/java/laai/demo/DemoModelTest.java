@@ -62,6 +62,14 @@ class DemoModelTest {
         }
     }
 
+    /** The committed weights are the ones its training record describes (a retrain compares against this checksum). */
+    @Test
+    void theCheckpointIsTheOneItsTrainingRecordNames() {
+        assertEquals(DemoFixtures.committedRecord().get("model_sha256").getAsString(),
+                TrainDemoModelCommand.fileChecksum(dir.resolve("model.safetensors")),
+                "models/demo/model.safetensors is not the output recorded in models/demo/training.json");
+    }
+
     @Test
     void knowsTheRelationsButABarePromptDoesNotSayWhichOne() {
         try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), DataType.FLOAT32)) {
@@ -79,7 +87,8 @@ class DemoModelTest {
      * Opinion dynamics as the corpus teaches it: a bare question is answered with the agent's current
      * opinion, and under the rule's instruction line the answer follows the noisy Hegselmann–Krause
      * distribution far more closely; this gap is what a Δ has to close. (The models today's trainer
-     * gave without the short opinion documents failed both: the same broad answer, KL 0.83, either way.)
+     * gave at the old learning rate without the short opinion documents mostly failed both: the same broad
+     * answer, KL 0.83, either way.)
      */
     @Test
     void answersTheBareOpinionQuestionWithTheCurrentOpinionAndFollowsTheRuleWhenInstructed() {

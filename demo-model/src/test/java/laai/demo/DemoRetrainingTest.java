@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The committed demo model is the output of this code: its recorded settings rebuild the same
  * corpus and tokenizer, and the first {@link #STEPS} steps of its training give exactly the losses
  * recorded in models/demo/training.json (the full run, which reproduces model.safetensors' sha256,
- * takes about 20 minutes and is not run here).
+ * takes about 25 minutes on one thread and is not run here).
  */
 class DemoRetrainingTest {
     static { Djl.engine(); }

@@ -15,18 +15,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A demo-model table and its Δ, recorded with the code before the architecture redesign (issue 15:
- * {@code bin/laai intervene --task antonym --layer 2 --steps 30 --test 10 --json --save F} at commit
- * 6063975), reproduced bit for bit by today's code: every row's values (all but its wall-clock
- * seconds) and every float of the saved Δ. A refactoring that changes the numbers fails here.
+ * A demo-model table and its Δ, recorded once and reproduced bit for bit by today's code: every row's
+ * values (all but its wall-clock seconds) and every float of the saved Δ, from
+ * {@code bin/laai intervene --task antonym --layer 2 --steps 30 --test 10 --json --save F}. A refactoring
+ * that changes the numbers fails here. First recorded with the code before the architecture redesign
+ * (issue 15, commit 6063975) on the seed-4 checkpoint, which the code of commit 2bb1680 still repeated bit
+ * for bit; recorded again with that code when models/demo became the seed-16 checkpoint.
  */
 class RecordedTableTest {
     static { Djl.engine(); }
+
+    /** SHA-256 of the models/demo/model.safetensors the recording was made on. */
+    static final String RECORDED_ON = "a0ff2b989c488e11bce37b05ff5e1323c9fa9c7ddac0c61468c39c46a6c0beee";
 
     @TempDir
     Path tmp;
@@ -35,6 +42,9 @@ class RecordedTableTest {
     void interveneOnTheDemoModelRepeatsTheRecordedRowsAndDelta() throws Exception {
         Path model = Datasets.dir().getParent().resolve("models/demo");
         Assumptions.assumeTrue(Files.isRegularFile(model.resolve("model.safetensors")), "models/demo is absent");
+        assertEquals(RECORDED_ON, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(model.resolve("model.safetensors")))),
+                "models/demo is not the checkpoint this table was recorded on: record it again with the command above");
         Path saved = tmp.resolve("delta.safetensors");
         CliTest.Run run = CliTest.run("intervene", "--task", "antonym", "--layer", "2", "--steps", "30", "--test", "10",
                 "--json", "--save", saved.toString());

@@ -19,8 +19,8 @@ import laai.report.Plots;
 
 /**
  * Result charts the engine's {@code laai.report.Plots} does not draw: exact match against the
- * number of training pairs (sample efficiency), and exact match per method (a comparison table as
- * bars). Methods are series. The rows behind one point (seeds, or several tasks' or layers' rows
+ * number of training pairs (sample efficiency), and exact match or mean KL per method (a comparison
+ * table as bars). Methods are series. The rows behind one point (seeds, or several tasks' or layers' rows
  * of one method) pool their per-item values as seeds do: the point is the mean of their means and
  * its error bar covers the bootstrap interval over them and their test items.
  */
@@ -78,6 +78,32 @@ public final class ResultCharts {
         return chart;
     }
 
+    /** Mean KL(q‖p) per method (lower is better), one bar group per task: the distribution tasks' comparison. */
+    public static CategoryChart klPerMethod(List<ResultRow> rows) {
+        List<ResultRow> withKl = rows.stream().filter(r -> !Double.isNaN(r.kl())).toList();
+        if (withKl.isEmpty()) {
+            throw new IllegalArgumentException("no result rows with a KL to plot yet (KL is measured on distribution tasks)");
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(800).height(400).title("Mean KL per method")
+                .xAxisTitle("method").yAxisTitle("mean KL(q‖p), lower is better").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setYAxisMin(0.0);
+        List<Method> methods = withKl.stream().map(ResultRow::method).distinct().collect(Collectors.toList());
+        List<String> labels = methods.stream().map(Method::label).toList();
+        Map<String, List<ResultRow>> byTask = withKl.stream()
+                .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
+        byTask.forEach((task, rs) -> {
+            List<Double> values = new ArrayList<>(), bars = new ArrayList<>();
+            for (Method m : methods) {
+                double[] p = pooled(rs.stream().filter(r -> r.method() == m).toList(), ResultRow::kl, ItemScores::kl);
+                values.add(p[0]);
+                bars.add(p[1]);
+            }
+            chart.addSeries(task, labels, values, bars);
+        });
+        return chart;
+    }
+
     /** XChart cannot draw a chart without series; say why instead of failing in the renderer. */
     private static void requireRows(List<ResultRow> rows) {
         if (rows.isEmpty()) {
@@ -86,14 +112,19 @@ public final class ResultCharts {
     }
 
     /**
-     * {value, half-length of its error bar} of the rows' exact match pooled as seeds are; the plain
-     * mean and no bar for rows without per-item values; {0, 0} for no rows (a method a task lacks).
+     * {value, half-length of its error bar} of the rows' exact match (or another metric) pooled as seeds
+     * are; the plain mean and no bar for rows without per-item values; {0, 0} for no rows (a method a task lacks).
      */
     static double[] pooledExactMatch(List<ResultRow> rows) {
+        return pooled(rows, ResultRow::exactMatch, ItemScores::exact);
+    }
+
+    private static double[] pooled(List<ResultRow> rows, java.util.function.ToDoubleFunction<ResultRow> metric,
+                                   java.util.function.Function<ItemScores, List<double[]>> perItem) {
         if (rows.isEmpty()) return new double[] {0, 0};
-        ItemScores items = ItemScores.pooled(rows.stream().map(ResultRow::items).toList());
-        if (items.exact().isEmpty()) return new double[] {rows.stream().mapToDouble(ResultRow::exactMatch).average().orElse(0), 0};
-        double value = ItemScores.meanOfMeans(items.exact());
-        return new double[] {value, Plots.errorBar(value, ItemScores.interval(items.exact()))};
+        List<double[]> items = perItem.apply(ItemScores.pooled(rows.stream().map(ResultRow::items).toList()));
+        if (items.isEmpty()) return new double[] {rows.stream().mapToDouble(metric).average().orElse(0), 0};
+        double value = ItemScores.meanOfMeans(items);
+        return new double[] {value, Plots.errorBar(value, ItemScores.interval(items))};
     }
 }

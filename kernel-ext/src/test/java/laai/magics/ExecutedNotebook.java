@@ -16,7 +16,8 @@ import com.google.gson.JsonParser;
 
 /**
  * An executed notebook (nbformat 4) and what the reproduction check reads from it: error outputs,
- * the tables and images of the cells tagged {@code table} and {@code plot}, and every HTML table.
+ * the tables and images of the cells tagged {@code table} and {@code plot} (each metric of a tagged
+ * table with its interval), and every HTML table.
  */
 final class ExecutedNotebook {
 
@@ -47,7 +48,27 @@ final class ExecutedNotebook {
         boolean hasNumber() {
             return rows.stream().flatMap(List::stream).anyMatch(v -> number(v) != null);
         }
+
+        /** The first of exact match, first-token accuracy and KL shown with a number but without its interval. */
+        java.util.Optional<String> metricWithoutInterval() {
+            for (String metric : METRICS) {
+                int c = columns.indexOf(metric);
+                if (c < 0) {
+                    continue;
+                }
+                for (List<String> row : rows) {
+                    String v = row.get(c);
+                    if (number(v) != null && !v.contains(" [")) {
+                        return java.util.Optional.of(metric + " " + v + " in row " + row.get(0));
+                    }
+                }
+            }
+            return java.util.Optional.empty();
+        }
     }
+
+    /** The metrics every table shows with their 95 % interval (issue 17). */
+    private static final List<String> METRICS = List.of("exact_match", "first_token_acc", "kl");
 
     private final String name;
     private final JsonArray cells;
@@ -86,6 +107,8 @@ final class ExecutedNotebook {
                 if (tablesIn(outputs).stream().noneMatch(HtmlTable::hasNumber)) {
                     problems.add(where + ": no table with numbers");
                 }
+                tablesIn(outputs).forEach(t -> t.metricWithoutInterval()
+                        .ifPresent(m -> problems.add(where + ": " + m + " without its interval")));
             }
             if (tags.contains(PLOT_TAG)) {
                 plots++;

@@ -43,4 +43,25 @@ class ResultChartsTest {
         assertEquals(0.875, values[1], 1e-12);
         assertEquals(deltaBars[0], bars[1], 1e-12);
     }
+
+    @Test
+    void klPerMethodPoolsTheDistributionRowsAndLeavesTheRuleRowsOut() {
+        List<ResultRow> withKl = new java.util.ArrayList<>(rows);
+        withKl.add(ResultRow.measured(Method.of("few-shot"), "opinion-dynamics", -1, "heads", 0.01, 0.01, 4, 0, 2, 10, 1.0,
+                "fv", ItemScores.ofRun(null, new double[] {1, 0}, new double[] {2.0, 4.0})));
+        withKl.add(ResultRow.measured(Method.of("delta"), "opinion-dynamics", 1, "heads", 0.01, 0.01, 4, 0, 2, 10, 1.0,
+                "fv", ItemScores.ofRun(null, new double[] {1, 1}, new double[] {0.5, 0.5})));
+        CategoryChart kl = ResultCharts.klPerMethod(withKl);
+        assertEquals(List.of("opinion-dynamics"), List.copyOf(kl.getSeriesMap().keySet()));
+        double[] values = kl.getSeriesMap().get("opinion-dynamics").getYData().stream().mapToDouble(Number::doubleValue).toArray();
+        double[] bars = kl.getSeriesMap().get("opinion-dynamics").getExtraValues().stream().mapToDouble(Number::doubleValue)
+                .toArray();
+        assertEquals(3.0, values[0], 1e-12);
+        assertEquals(0.5, values[1], 1e-12);
+        assertTrue(bars[0] > 0 && bars[0] <= 1.0, "few-shot's bar covers its items 2 and 4: " + bars[0]);
+        assertEquals(0, bars[1], 0); // two equal items: an interval of width 0
+        IllegalArgumentException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ResultCharts.klPerMethod(rows));
+        assertTrue(none.getMessage().contains("KL"), none.getMessage());
+    }
 }
