@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 import org.knowm.xchart.CategoryChart;
@@ -57,24 +59,8 @@ public final class ResultCharts {
     /** Exact match per method, one bar group per task. */
     public static CategoryChart exactMatchPerMethod(List<ResultRow> rows) {
         requireRows(rows);
-        CategoryChart chart = new CategoryChartBuilder().width(800).height(400).title("Exact match per method")
-                .xAxisTitle("method").yAxisTitle("exact match").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setYAxisMin(0.0);
+        CategoryChart chart = perMethod(rows, "Exact match per method", "exact match", ResultRow::exactMatch, ItemScores::exact);
         chart.getStyler().setYAxisMax(1.0);
-        List<Method> methods = rows.stream().map(ResultRow::method).distinct().collect(Collectors.toList());
-        List<String> labels = methods.stream().map(Method::label).toList();
-        Map<String, List<ResultRow>> byTask = rows.stream()
-                .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
-        byTask.forEach((task, rs) -> {
-            List<Double> values = new ArrayList<>(), bars = new ArrayList<>();
-            for (Method m : methods) {
-                double[] p = pooledExactMatch(rs.stream().filter(r -> r.method() == m).toList());
-                values.add(p[0]);
-                bars.add(p[1]);
-            }
-            chart.addSeries(task, labels, values, bars);
-        });
         return chart;
     }
 
@@ -84,18 +70,23 @@ public final class ResultCharts {
         if (withKl.isEmpty()) {
             throw new IllegalArgumentException("no result rows with a KL to plot yet (KL is measured on distribution tasks)");
         }
-        CategoryChart chart = new CategoryChartBuilder().width(800).height(400).title("Mean KL per method")
-                .xAxisTitle("method").yAxisTitle("mean KL(q‖p), lower is better").build();
+        return perMethod(withKl, "Mean KL per method", "mean KL(q‖p), lower is better", ResultRow::kl, ItemScores::kl);
+    }
+
+    private static CategoryChart perMethod(List<ResultRow> rows, String title, String yTitle, ToDoubleFunction<ResultRow> metric,
+                                           Function<ItemScores, List<double[]>> perItem) {
+        CategoryChart chart = new CategoryChartBuilder().width(800).height(400).title(title)
+                .xAxisTitle("method").yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
-        List<Method> methods = withKl.stream().map(ResultRow::method).distinct().collect(Collectors.toList());
+        List<Method> methods = rows.stream().map(ResultRow::method).distinct().collect(Collectors.toList());
         List<String> labels = methods.stream().map(Method::label).toList();
-        Map<String, List<ResultRow>> byTask = withKl.stream()
+        Map<String, List<ResultRow>> byTask = rows.stream()
                 .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
         byTask.forEach((task, rs) -> {
             List<Double> values = new ArrayList<>(), bars = new ArrayList<>();
             for (Method m : methods) {
-                double[] p = pooled(rs.stream().filter(r -> r.method() == m).toList(), ResultRow::kl, ItemScores::kl);
+                double[] p = pooled(rs.stream().filter(r -> r.method() == m).toList(), metric, perItem);
                 values.add(p[0]);
                 bars.add(p[1]);
             }
@@ -119,8 +110,8 @@ public final class ResultCharts {
         return pooled(rows, ResultRow::exactMatch, ItemScores::exact);
     }
 
-    private static double[] pooled(List<ResultRow> rows, java.util.function.ToDoubleFunction<ResultRow> metric,
-                                   java.util.function.Function<ItemScores, List<double[]>> perItem) {
+    private static double[] pooled(List<ResultRow> rows, ToDoubleFunction<ResultRow> metric,
+                                   Function<ItemScores, List<double[]>> perItem) {
         if (rows.isEmpty()) return new double[] {0, 0};
         List<double[]> items = perItem.apply(ItemScores.pooled(rows.stream().map(ResultRow::items).toList()));
         if (items.isEmpty()) return new double[] {rows.stream().mapToDouble(metric).average().orElse(0), 0};
