@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,7 +51,7 @@ final class ExecutedNotebook {
         }
 
         /** The first of exact match, first-token accuracy and KL shown with a number but without its interval. */
-        java.util.Optional<String> metricWithoutInterval() {
+        Optional<String> metricWithoutInterval() {
             for (String metric : METRICS) {
                 int c = columns.indexOf(metric);
                 if (c < 0) {
@@ -59,11 +60,11 @@ final class ExecutedNotebook {
                 for (List<String> row : rows) {
                     String v = row.get(c);
                     if (number(v) != null && !v.contains(" [")) {
-                        return java.util.Optional.of(metric + " " + v + " in row " + row.get(0));
+                        return Optional.of(metric + " " + v + " in row " + row.get(0));
                     }
                 }
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
